@@ -1,0 +1,1 @@
+"""CareSignal api layer (see DESIGN.md)."""

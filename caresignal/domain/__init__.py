@@ -1,0 +1,1 @@
+"""Plain typed records, enums, source schemas and the indicator registry. Imports nothing of ours."""

@@ -1,0 +1,1 @@
+"""CareSignal engine layer (see DESIGN.md)."""

@@ -1,0 +1,1 @@
+"""CareSignal reports layer (see DESIGN.md)."""

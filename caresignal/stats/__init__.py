@@ -1,0 +1,1 @@
+"""CareSignal stats layer (see DESIGN.md)."""

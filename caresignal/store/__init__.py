@@ -1,0 +1,1 @@
+"""CareSignal store layer (see DESIGN.md)."""

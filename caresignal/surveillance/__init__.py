@@ -1,0 +1,1 @@
+"""CareSignal surveillance layer (see DESIGN.md)."""

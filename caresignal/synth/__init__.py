@@ -1,0 +1,1 @@
+"""CareSignal synth layer (see DESIGN.md)."""

@@ -1,0 +1,1 @@
+"""CareSignal text layer (see DESIGN.md)."""

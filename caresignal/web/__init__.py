@@ -1,0 +1,1 @@
+"""CareSignal web layer (see DESIGN.md)."""

@@ -1,0 +1,1 @@
+"""CareSignal workflow layer (see DESIGN.md)."""
