@@ -18,3 +18,9 @@ def shared_dataset(name: str) -> Path:
     if not path.is_dir():
         pytest.skip(f"reference data {name!r} not found at {path} (set CARESIGNAL_SHARED_DATA)")
     return path
+
+
+@pytest.fixture(scope="session")
+def shared_data():
+    """``shared_data("name")`` -> path of that reference dataset, or skip with the reason."""
+    return shared_dataset
