@@ -1,0 +1,98 @@
+"""Banks of grammar-generated sentences, drawn from and joined without a Python loop per record.
+
+Generating millions of comments one by one through the grammar would take minutes. Instead, once per
+run, the grammar writes a bank of distinct sentences for every key (register, service, theme, sentiment):
+tens of thousands in all. A comment is then a few integer draws into the bank, made with numpy for all
+records at once, and the sentences are gathered and joined by Arrow's compute kernels (``take`` and
+``binary_join_element_wise``) in C++. With two or three sentences per comment drawn from banks of a few
+hundred each, the number of distinct comments runs to millions.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from typing import Callable, Hashable, Iterable, Sequence
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from caresignal.synth.text.grammar import Grammar, build_bank
+from caresignal.synth.text.typos import inject
+
+# Share of bank sentences that get a typed-in-a-hurry twin (lower case, dropped apostrophes, slips),
+# and a twin with plain spelling mistakes. [A] chosen so that roughly one comment in five carries an
+# error, in line with informal reading of published FFT comment sets (pxtextmining data).
+CASUAL_TWIN_SHARE = 0.25
+TYPO_TWIN_SHARE = 0.12
+
+
+@dataclass(frozen=True)
+class SentenceBank:
+    """Sentences stored end to end; key ``k`` owns ``strings[start[k] : start[k] + count[k]]``."""
+
+    strings: pa.Array
+    keys: tuple[Hashable, ...]
+    start: np.ndarray
+    count: np.ndarray
+
+    def code(self, key: Hashable) -> int:
+        return self.keys.index(key)
+
+    def draw(self, codes: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        """One sentence index per record, uniform within its key; -1 where the key has no sentences."""
+        codes = np.asarray(codes, dtype=np.int64)
+        count = self.count[codes]
+        idx = self.start[codes] + np.floor(rng.random(len(codes)) * count).astype(np.int64)
+        return np.where(count > 0, idx, -1)
+
+    def texts(self, idx: np.ndarray) -> pa.Array:
+        """The sentences at ``idx`` (null where ``idx`` is -1)."""
+        idx = np.asarray(idx, dtype=np.int64)
+        mask = idx < 0
+        return self.strings.take(pa.array(np.where(mask, 0, idx), mask=mask))
+
+    def as_list(self, key: Hashable) -> list[str]:
+        k = self.code(key)
+        return self.strings[int(self.start[k]):int(self.start[k] + self.count[k])].to_pylist()
+
+
+def make_bank(items: Iterable[tuple[Hashable, Sequence[str]]]) -> SentenceBank:
+    """A bank from (key, sentences) pairs, in the given order."""
+    keys, chunks, counts = [], [], []
+    for key, sentences in items:
+        keys.append(key)
+        chunks.extend(sentences)
+        counts.append(len(sentences))
+    count = np.array(counts, dtype=np.int64)
+    start = np.concatenate([[0], np.cumsum(count)[:-1]]).astype(np.int64)
+    return SentenceBank(pa.array(chunks, type=pa.string()), tuple(keys), start, count)
+
+
+def grammar_sentences(grammar: Grammar, symbol: str, n: int, rnd: random.Random, *,
+                      casual_share: float = CASUAL_TWIN_SHARE, typo_share: float = TYPO_TWIN_SHARE,
+                      post: Callable[[str, random.Random], str] | None = None) -> list[str]:
+    """Up to ``n`` distinct expansions of ``symbol`` plus typed-with-errors twins of some of them."""
+    clean = build_bank(grammar, symbol, n, rnd)
+    out = list(clean)
+    for s in clean:
+        u = rnd.random()
+        if u < casual_share:
+            out.append(inject(s, rnd, slips=0.6, casual=True))
+        elif u < casual_share + typo_share:
+            out.append(inject(s, rnd, slips=1.0))
+    if post is not None:
+        out = [post(s, rnd) for s in out]
+    return list(dict.fromkeys(out))
+
+
+def join_sentences(columns: Sequence[pa.Array], separator: str = " ") -> pa.Array:
+    """Join aligned string columns record by record, skipping nulls; all-null records become null."""
+    if len(columns) == 1:
+        return columns[0]
+    joined = pc.binary_join_element_wise(*columns, separator, null_handling="skip")
+    any_valid = columns[0].is_valid()
+    for col in columns[1:]:
+        any_valid = pc.or_(any_valid, col.is_valid())
+    return pc.if_else(any_valid, joined, pa.scalar(None, pa.string()))
