@@ -98,12 +98,15 @@ class Store:
     def __exit__(self, *exc) -> None:
         self.close()
 
-    def migrate(self) -> None:
-        """Create or upgrade the schema to the newest migration, then sync the indicator registry."""
+    def migrate(self, registry=None) -> None:
+        """Create or upgrade the schema to the newest migration, then sync the indicator registry.
+
+        ``registry`` is a loaded ``Registry`` (default: the packaged ``indicators.toml``).
+        """
         migrate_engine(self.engine)
         from caresignal.domain.registry import load_registry
         with self.transaction() as tx:
-            tx.sync_indicators(load_registry().indicators)
+            tx.sync_indicators((registry or load_registry()).indicators)
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator["StoreTransaction"]:
