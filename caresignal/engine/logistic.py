@@ -90,9 +90,8 @@ def merge_sparse_levels(name: str, labels: tuple[str, ...], ordered: bool, codes
             into = max(nbrs, key=lambda j: (gn[j], -j))
         else:
             into = max((j for j in range(len(groups)) if j != k), key=lambda j: (gn[j], -j))
-        if gn[k] > 0:
-            merges.append((labels[groups[k][0]] if len(groups[k]) == 1 else
-                           "+".join(labels[c] for c in groups[k]), labels[groups[into][0]]))
+        if gn[k] > 0:  # levels without spells are absorbed silently
+            merges.append((_label(groups[k], labels, n), _label(groups[into], labels, n)))
         groups[into] = sorted(groups[into] + groups[k])
         gd[into] += gd[k]
         gn[into] += gn[k]
@@ -102,6 +101,12 @@ def merge_sparse_levels(name: str, labels: tuple[str, ...], ordered: bool, codes
         mapping[members] = level
     reference = int(np.argmax(gn)) if groups else 0
     return LevelMap(name, labels, mapping, reference, len(groups), tuple(merges))
+
+
+def _label(members: list[int], labels: tuple[str, ...], n: np.ndarray) -> str:
+    """Labels of the merged codes that have spells, joined with '+'."""
+    shown = [labels[c] for c in members if n[c] > 0] or [labels[members[0]]]
+    return "+".join(shown)
 
 
 def design_matrix(codes: np.ndarray, maps: list[LevelMap]) -> np.ndarray:
