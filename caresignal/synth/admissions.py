@@ -33,13 +33,17 @@ NO_DAY = np.iinfo(np.int32).min  # sentinel: no date
 WARM_UP_DAYS = 60         # index spells start this long before the first month, so month 1 has readmissions
 MAX_GENERATIONS = 12
 # Expected spells per index spell once follow-ons are added (measured: tests/synth/test_admissions_*).
-FOLLOW_ON_FACTOR = 1.26
+FOLLOW_ON_FACTOR = 1.227
 # 30-day emergency readmission probability for a survivor, by class of the spell [A], tuned so that
 # ~13-14% of emergency discharges are readmitted as emergencies within 30 days (NHS Digital 2017/18: 13.8%).
 READMIT_P = {"emergency": 0.133, "transfer": 0.133, "elective": 0.06, "maternity": 0.03,
              "day_case": 0.02, "regular_attender": 0.02}
 LATER_P_OLD, LATER_P_YOUNG = 0.22, 0.10     # another unrelated spell 31-365 days later [A]
 REGULAR_REPEAT_P = 0.8                      # regular attenders come back for the next treatment [A]
+
+
+GROUP_TABLE = m.inverse_cdf_table(m.GROUP_CDF)
+FOLLOW_ON_TABLE = m.inverse_cdf_table(m.FOLLOW_ON_CDF)
 
 
 @dataclass(frozen=True)
@@ -116,11 +120,11 @@ class Calendar:
         holiday = (month_of_year == 8) * 0.12 + ((month_of_year == 12) & (doy > 350)) * 0.5
         elect = (1 - holiday) * np.where(weekend, 0.15, 1.0) * window
         flat = window.astype(float)
-        self.cdf = {k: np.cumsum(w) / w.sum() for k, w in (("e", emerg), ("l", elect), ("f", flat))}
-        self.days = days
+        self.day_tables = {k: m.inverse_cdf_table(np.cumsum(w) / w.sum(), self.lo)
+                           for k, w in (("e", emerg), ("l", elect), ("f", flat))}
 
     def draw_days(self, rng: np.random.Generator, kind: str, n: int) -> np.ndarray:
-        return (np.searchsorted(self.cdf[kind], rng.random(n), side="right") + self.lo).astype(np.int32)
+        return m.draw_from(rng, self.day_tables[kind], n).astype(np.int32)
 
     def at(self, table: np.ndarray, day: np.ndarray) -> np.ndarray:
         return table[np.clip(day - self.lo, 0, table.size - 1)]
@@ -133,7 +137,7 @@ def _decile(rng: np.random.Generator, ctx: TrustContext, emergency: np.ndarray) 
 
 def _index_spells(rng: np.random.Generator, ctx: TrustContext, cal: Calendar) -> dict:
     n = int(rng.poisson(ctx.index_per_day * (cal.n_days + WARM_UP_DAYS)))
-    group = m.draw_categorical(rng, m.GROUP_CDF, n)
+    group = m.draw_from(rng, GROUP_TABLE, n)
     pe = m.GROUP_EMERGENCY[group]
     pe = ctx.emergency_odds * pe / (1 - pe + ctx.emergency_odds * pe)
     u = rng.random(n)
@@ -231,7 +235,7 @@ def _follow_ons(rng: np.random.Generator, ctx: TrustContext, cal: Calendar, p: d
     day = (p["discharge"][idx] + gap).astype(np.int32)
     old_group = p["group"][idx]
     keep_group = m.IS_CHILD_GROUP[old_group] | m.IS_MATERNITY[old_group] | g | (rng.random(k) < 0.4)
-    group = np.where(keep_group, old_group, m.draw_categorical(rng, m.FOLLOW_ON_CDF, k)).astype(np.int16)
+    group = np.where(keep_group, old_group, m.draw_from(rng, FOLLOW_ON_TABLE, k)).astype(np.int16)
     later_emerg = rng.random(k) < 0.5
     method = np.where(r | (lt & later_emerg), EMERGENCY, ELECTIVE).astype(np.int8)
     method = np.where(g, method, np.where(m.IS_MATERNITY[group] & ~r, MATERNITY, method)).astype(np.int8)
@@ -273,8 +277,12 @@ def trust_spells(world: World, pos: int, cal: Calendar | None = None) -> dict[st
         parts.append(gen)
     out = {k: np.concatenate([p[k] for p in parts]) for k in OUTPUT_FIELDS}
     keep = (out["discharge"] >= 0) & (out["discharge"] < cal.n_days)
-    order = np.argsort(np.where(keep, out["day"], np.iinfo(np.int32).max), kind="stable")[: int(keep.sum())]
+    # Day offsets fit in int16 (windows up to ~89 years), so the stable sort is a radix sort.
+    key = np.where(keep, out["day"], 32767).astype(np.int16)
+    order = np.argsort(key, kind="stable")[: int(keep.sum())]
     out = {k: v[order] for k, v in out.items()}
-    _, out["patient"] = np.unique(out["patient"], return_inverse=True)
-    out["patient"] = out["patient"].astype(np.int64)
+    # Number patients 0.. in order of their index spell, without a sort.
+    used = np.zeros(int(out["patient"].max()) + 1 if out["patient"].size else 0, dtype=bool)
+    used[out["patient"]] = True
+    out["patient"] = (np.cumsum(used) - 1)[out["patient"]].astype(np.int64)
     return out

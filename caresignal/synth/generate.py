@@ -38,7 +38,7 @@ from caresignal.synth.diagnosis_groups import lookup_table
 from caresignal.synth.world import NATIONAL_SPELLS_PER_YEAR, World, build_world
 
 CHUNK_ROWS = 1_000_000          # expected admissions per row group
-PARQUET_OPTIONS = dict(compression="zstd", compression_level=1, store_schema=False, write_statistics=True)
+PARQUET_OPTIONS = dict(compression="snappy", store_schema=False, write_statistics=True)
 OTHER_GENERATORS = (("caresignal.synth.operational", "generate_operational"),
                     ("caresignal.synth.feedback", "generate_feedback"))
 

@@ -18,7 +18,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from caresignal.synth.text.grammar import Grammar, build_bank
+from caresignal.synth.text.grammar import Grammar, build_bank_traced
 from caresignal.synth.text.typos import inject
 
 # Share of bank sentences that get a typed-in-a-hurry twin (lower case, dropped apostrophes, slips),
@@ -30,12 +30,17 @@ TYPO_TWIN_SHARE = 0.12
 
 @dataclass(frozen=True)
 class SentenceBank:
-    """Sentences stored end to end; key ``k`` owns ``strings[start[k] : start[k] + count[k]]``."""
+    """Sentences stored end to end; key ``k`` owns ``strings[start[k] : start[k] + count[k]]``.
+
+    ``template`` numbers the grammar alternative each sentence came from (unique across keys), so that
+    a text can avoid two sentences from one template ("waited 5 hours ... waited 6 hours").
+    """
 
     strings: pa.Array
     keys: tuple[Hashable, ...]
     start: np.ndarray
     count: np.ndarray
+    template: np.ndarray
 
     def code(self, key: Hashable) -> int:
         return self.keys.index(key)
@@ -58,33 +63,39 @@ class SentenceBank:
         return self.strings[int(self.start[k]):int(self.start[k] + self.count[k])].to_pylist()
 
 
-def make_bank(items: Iterable[tuple[Hashable, Sequence[str]]]) -> SentenceBank:
-    """A bank from (key, sentences) pairs, in the given order."""
-    keys, chunks, counts = [], [], []
-    for key, sentences in items:
+def make_bank(items: Iterable[tuple[Hashable, Sequence[tuple[str, int]]]]) -> SentenceBank:
+    """A bank from (key, [(sentence, template), ...]) pairs, in the given order."""
+    keys, chunks, counts, templates = [], [], [], []
+    for i, (key, sentences) in enumerate(items):
         keys.append(key)
-        chunks.extend(sentences)
+        chunks.extend(text for text, _ in sentences)
+        templates.extend(i * 10_000 + t for _, t in sentences)
         counts.append(len(sentences))
     count = np.array(counts, dtype=np.int64)
     start = np.concatenate([[0], np.cumsum(count)[:-1]]).astype(np.int64)
-    return SentenceBank(pa.array(chunks, type=pa.string()), tuple(keys), start, count)
+    return SentenceBank(pa.array(chunks, type=pa.string()), tuple(keys), start, count,
+                        np.array(templates, dtype=np.int64))
 
 
 def grammar_sentences(grammar: Grammar, symbol: str, n: int, rnd: random.Random, *,
                       casual_share: float = CASUAL_TWIN_SHARE, typo_share: float = TYPO_TWIN_SHARE,
-                      post: Callable[[str, random.Random], str] | None = None) -> list[str]:
-    """Up to ``n`` distinct expansions of ``symbol`` plus typed-with-errors twins of some of them."""
-    clean = build_bank(grammar, symbol, n, rnd)
+                      post: Callable[[str, random.Random], str] | None = None) -> list[tuple[str, int]]:
+    """Up to ``n`` distinct expansions of ``symbol`` plus typed-with-errors twins of some of them,
+    each with its template number."""
+    clean = build_bank_traced(grammar, symbol, n, rnd)
     out = list(clean)
-    for s in clean:
+    for s, k in clean:
         u = rnd.random()
         if u < casual_share:
-            out.append(inject(s, rnd, slips=0.6, casual=True))
+            out.append((inject(s, rnd, slips=0.6, casual=True), k))
         elif u < casual_share + typo_share:
-            out.append(inject(s, rnd, slips=1.0))
+            out.append((inject(s, rnd, slips=1.0), k))
     if post is not None:
-        out = [post(s, rnd) for s in out]
-    return list(dict.fromkeys(out))
+        out = [(post(s, rnd), k) for s, k in out]
+    unique: dict[str, int] = {}
+    for s, k in out:
+        unique.setdefault(s, k)
+    return list(unique.items())
 
 
 def join_sentences(columns: Sequence[pa.Array], separator: str = " ") -> pa.Array:

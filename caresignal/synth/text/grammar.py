@@ -30,6 +30,8 @@ _SPACES = re.compile(r"[ \t]{2,}")
 _SPACE_BEFORE_PUNCT = re.compile(r" +([,.;:!?])")
 _DOUBLE_PUNCT = re.compile(r"([.!?])\.")
 _SENTENCE_START = re.compile(r"(^|[.!?] +)([a-z])")
+# Per-record pronoun fields at a sentence start take their capitalised form ({S} -> {Sc}).
+_FIELD_START = re.compile(r"(^|[.!?] +)\{([SPON])\}")
 # "a" before a vowel sound; "u" and "eu" are left alone (a UTI, a urinary catheter, a European).
 _A_AN = re.compile(r"\b([Aa]) ([aeioAEIO]|hour|honest)")
 
@@ -82,6 +84,19 @@ class Grammar:
         """One tidied expansion of ``symbol``; ``fixed`` pins some rules to a given text."""
         return tidy(self._expand(symbol, rnd, fixed or {}, 0))
 
+    def expand_traced(self, symbol: str, rnd: random.Random,
+                      fixed: Mapping[str, str] | None = None) -> tuple[str, int]:
+        """Like :meth:`expand`, also returning which top-level alternative (template) was used."""
+        alts, cumulative = self._rules[symbol]
+        if cumulative is None:
+            k = int(rnd.random() * len(alts))
+        else:
+            k = bisect.bisect_right(cumulative, rnd.random() * cumulative[-1])
+        fixed = fixed or {}
+        parts = alts[k]
+        text = "".join(self._expand(p, rnd, fixed, 1) if i & 1 else p for i, p in enumerate(parts))
+        return tidy(text), k
+
     def raw(self, symbol: str, rnd: random.Random, fixed: Mapping[str, str] | None = None) -> str:
         """One expansion without tidying (for fragments joined later)."""
         return self._expand(symbol, rnd, fixed or {}, 0)
@@ -125,6 +140,7 @@ def tidy(text: str) -> str:
     text = _DOUBLE_PUNCT.sub(r"\1", text)
     text = text.replace(",.", ".").replace(",,", ",")
     text = _A_AN.sub(lambda m: f"{m.group(1)}n {m.group(2)}", text)
+    text = _FIELD_START.sub(lambda m: m.group(1) + "{" + m.group(2) + "c}", text)
     return _SENTENCE_START.sub(lambda m: m.group(1) + m.group(2).upper(), text)
 
 
@@ -137,12 +153,20 @@ def build_bank(grammar: Grammar, symbol: str, n: int, rnd: random.Random,
     nothing new, so a small grammar ends quickly. The order is the order of first appearance, hence
     deterministic for a seeded ``rnd``.
     """
-    seen: dict[str, None] = {}
+    return [text for text, _ in build_bank_traced(grammar, symbol, n, rnd, fixed, tries_per_item, patience)]
+
+
+def build_bank_traced(grammar: Grammar, symbol: str, n: int, rnd: random.Random,
+                      fixed: Mapping[str, str] | None = None, tries_per_item: int = 3, patience: int = 40
+                      ) -> list[tuple[str, int]]:
+    """:func:`build_bank` with the template (top-level alternative) of each sentence."""
+    seen: dict[str, int] = {}
     stale = 0
     for _ in range(tries_per_item * n):
         size = len(seen)
-        seen.setdefault(grammar.expand(symbol, rnd, fixed), None)
+        text, k = grammar.expand_traced(symbol, rnd, fixed)
+        seen.setdefault(text, k)
         stale = stale + 1 if len(seen) == size else 0
         if len(seen) >= n or stale >= patience:
             break
-    return list(seen)
+    return list(seen.items())
