@@ -62,15 +62,21 @@ def _signif_ceiling(x: float) -> float:
     return math.ceil(scaled / 10 ** n) * 10 ** n
 
 
-def ohid_axis_grid(denominators, statistic: str) -> np.ndarray:
+def ohid_axis_grid(denominators, statistic: str, *, years: float = 1.0,
+                   average: float | None = None) -> np.ndarray:
     """The 100 x-axis points of an OHID funnel table.
 
     Parameters
     ----------
     denominators : array
         The denominators (proportions) or expected counts (ratios) of the units.
-    statistic : {"proportion", "ratio"}
-        For a ratio the points are observed event counts (OHID's ``Observed_events`` column).
+    statistic : {"proportion", "ratio", "rate"}
+        For a ratio the points are observed event counts (OHID's ``Observed_events`` column); for
+        a rate they are event counts too (``Events``), from the axis of person-years.
+    years : float
+        Years of data a rate covers (the axis is rounded on the one-year scale).
+    average : float
+        The pooled rate ΣO/Σdenominator (rates only), turning person-years into events.
 
     Notes
     -----
@@ -80,15 +86,24 @@ def ohid_axis_grid(denominators, statistic: str) -> np.ndarray:
     would reach the end in the remaining steps, rounded to a whole number (R's ``round``, half to
     even), and is at least one more than the previous.
     """
-    if statistic not in ("proportion", "ratio"):
-        raise OptionError(f"statistic must be one of 'proportion', 'ratio'; got {statistic!r}")
+    if statistic not in ("proportion", "ratio", "rate"):
+        raise OptionError("statistic must be one of 'proportion', 'ratio', 'rate'; "
+                          f"got {statistic!r}")
     d = np.asarray(denominators, dtype=float)
+    d = d[~np.isnan(d)]  # OHID leaves out units whose denominator could not be derived
     d_min, d_max = float(d.min()), float(d.max())
-    axis_min = 0.0 if d_max > 2 * d_min else _signif_floor(d_min)
-    axis_max = _signif_ceiling(d_max)
+    if statistic == "rate":
+        if average is None:
+            raise OptionError("a rate axis needs average (the pooled rate)")
+        axis_min = 0.0 if d_max > 2 * d_min else _signif_floor(d_min / years) * years
+        axis_max = _signif_ceiling(d_max / years) * years
+        axis_min, axis_max = math.floor(axis_min * average), math.ceil(axis_max * average)
+    else:
+        axis_min = 0.0 if d_max > 2 * d_min else _signif_floor(d_min)
+        axis_max = _signif_ceiling(d_max)
     points = [max(1.0, axis_min)]
     for j in range(2, AXIS_POINTS + 1):
-        offset = j if statistic == "proportion" else j - 1
+        offset = j - 1 if statistic == "ratio" else j
         prev = points[-1]
         step = (axis_max / prev) ** (1.0 / (AXIS_POINTS + 1 - offset)) * prev
         points.append(max(float(np.round(step)), prev + 1))
