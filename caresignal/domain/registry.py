@@ -34,8 +34,11 @@ REGISTRY_FILE = Path(__file__).resolve().parent / "indicators.toml"
 UNITS = ("proportion", "rate", "count", "ratio", "score", "days")
 DOMAINS = ("safe", "effective", "caring", "responsive", "well_led")
 ID_PATTERN = re.compile(r"[a-z][a-z0-9_]{1,63}")
-_REQUIRED = ("id", "name", "domain", "source", "unit", "improvement", "method", "description", "derive")
-_OPTIONAL = ("params", "multiplier")
+_REQUIRED = ("id", "name", "domain", "source", "unit", "improvement", "method", "description")
+_OPTIONAL = ("params", "multiplier", "derive")
+# Indicators with params.engine = "outcomes" are computed by the outcomes engine (caresignal/engine/,
+# surveillance/outcomes.py), not derived by SQL at load: they have no [derive] table.
+ENGINE_COMPUTED = "outcomes"
 _DERIVE_KEYS = {"period", "columns", "where", "numerator", "denominator", "expected", "denominator_source",
                 "zero_fill"}
 
@@ -107,10 +110,11 @@ def load_registry(path: str | Path | None = None) -> Registry:
     indicators, derivations = [], {}
     for i, entry in enumerate(entries, start=1):
         ind, der = _parse_entry(entry, f"{name} [[indicator]] #{i}")
-        if ind.id in derivations:
+        if any(ind.id == seen.id for seen in indicators):
             raise InputError(f"duplicate indicator id {ind.id!r}", file=name)
         indicators.append(ind)
-        derivations[ind.id] = der
+        if der is not None:
+            derivations[ind.id] = der
     return Registry(tuple(indicators), derivations)
 
 
@@ -137,6 +141,10 @@ def _parse_entry(entry: dict, where: str) -> tuple[Indicator, Derivation]:
                           unit=entry["unit"], improvement=Improvement(entry["improvement"]),
                           method=entry["method"], params=params, description=entry["description"].strip(),
                           multiplier=multiplier)
+    if "derive" not in entry:
+        if params.get("engine") != ENGINE_COMPUTED:
+            raise InputError("missing key(s) derive", file=where)
+        return indicator, None
     return indicator, _parse_derive(entry["derive"], indicator, where)
 
 
