@@ -166,8 +166,9 @@ class FunnelResult(Result):
         lines = [f"Funnel plot: {self.method} limits for a {self.data_type}, {self.level:g}% level, "
                  f"{self.n_units} units, target {self.target:.6g}"]
         if self.phi is not None:
+            tau2 = "not used" if self.tau2 is None else f"{self.tau2:.4g}"
             lines.append(f"overdispersion: phi = {self.phi:.4g} from {int(self.used_for_phi.sum())} "
-                         f"units, tau2 = {self.tau2:.4g}")
+                         f"units, tau2 = {tau2}")
         lines.append(f"bands: {counts['higher']} higher, {counts['as_expected']} as expected, "
                      f"{counts['lower']} lower")
         flagged = [(u, b, v) for u, b, v in zip(self.units, self.band, self.value)
