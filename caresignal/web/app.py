@@ -21,6 +21,7 @@ from caresignal.api.routes import router as api_router
 from caresignal.domain.errors import CareSignalError
 from caresignal.web import assets, formatting
 from caresignal.web import urls as routes
+from caresignal.web.listing import short_heading
 from caresignal.web.pages import router as pages_router
 
 log = logging.getLogger("caresignal.web")
@@ -57,6 +58,7 @@ def _templates() -> Jinja2Templates:
     env.filters["count"] = formatting.format_count
     env.filters["humanise"] = formatting.humanise
     env.globals["unit_label"] = formatting.unit_label
+    env.globals["short_heading"] = short_heading
     env.globals["NO_DATA"] = formatting.NO_DATA
     return templates
 

@@ -16,17 +16,17 @@ from caresignal.domain.records import Indicator, Observation, Organisation
 from caresignal.domain.sources import REGIONS, TRUST_TYPES
 from caresignal.web.formatting import format_value
 
-# The handful of indicators shown against every organisation on the home page, in this order. They
-# are the measures a commissioner looks at first (the NHS Oversight Framework's access, outcome and
-# experience measures); those the registry does not define are left out silently, so the list can
-# name indicators a later issue adds.
+# The handful of indicators shown against every organisation on the home page, in this order, with the
+# short column heading used there. They are the measures a commissioner looks at first: access (A&E
+# four-hour and RTT 18-week standards), outcome (crude mortality), experience (complaints, Friends and
+# Family Test) and safety (never events). Ids the registry does not define are left out.
 HEADLINE_INDICATORS = (
-    "ae_4hr",
-    "rtt_18wk",
-    "crude_mortality",
-    "complaints_rate",
-    "fft_positive",
-    "never_events",
+    ("ae_4h_all", "A&E 4-hour"),
+    ("rtt_within_18_weeks", "RTT 18 weeks"),
+    ("mortality_30d_crude", "Crude mortality"),
+    ("complaints_per_1000_spells", "Complaints"),
+    ("fft_positive_inpatient", "FFT positive"),
+    ("never_events", "Never events"),
 )
 
 ORG_SORT_KEYS = ("name", "code", "region", "trust_type")
@@ -53,10 +53,15 @@ def filter_organisations(orgs: Iterable[Organisation], *, region: str | None = N
 
 
 def headline_indicators(indicators: Iterable[Indicator],
-                        wanted: Sequence[str] = HEADLINE_INDICATORS) -> list[Indicator]:
-    """The registry's indicators named in ``wanted``, in that order."""
+                        wanted: Sequence[tuple[str, str]] = HEADLINE_INDICATORS) -> list[Indicator]:
+    """The registry's indicators named in ``wanted`` (id, short heading), in that order."""
     by_id = {i.id: i for i in indicators}
-    return [by_id[i] for i in wanted if i in by_id]
+    return [by_id[i] for i, _ in wanted if i in by_id]
+
+
+def short_heading(indicator: Indicator) -> str:
+    """The home page's column heading for a headline indicator (its name if it has no short one)."""
+    return dict(HEADLINE_INDICATORS).get(indicator.id, indicator.name)
 
 
 @dataclass(frozen=True)

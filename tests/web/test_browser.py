@@ -59,3 +59,12 @@ def test_no_serious_or_critical_accessibility_violations(page, base_url, urls, s
     page.goto(base_url + path)
     violations = axe_violations(page)
     assert not violations, json.dumps(violations, indent=2)
+
+
+def test_the_axe_harness_does_report_violations(page):
+    """Guards the accessibility test against passing vacuously: a page with an unlabelled image and an
+    unnamed button must be reported."""
+    page.set_content('<html lang="en"><head><title>t</title></head><body><main>'
+                     '<img src="x.png"><button></button></main></body></html>')
+    ids = {v["id"] for v in axe_violations(page)}
+    assert {"image-alt", "button-name"} <= ids

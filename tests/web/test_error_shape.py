@@ -10,7 +10,7 @@ from caresignal.api.errors import ERROR_KEYS, error_body
 CASES = [
     ("GET", "/api/no/such/route", 404),
     ("GET", "/api/organisations/ZZZ99", 404),
-    ("GET", "/api/organisations/ZZZ99/indicators/ae_4hr", 404),
+    ("GET", "/api/organisations/ZZZ99/indicators/ae_4h_all", 404),
     ("GET", "/api/organisations?trust_type=castle", 400),
     ("GET", "/api/organisations?region=", 200),  # empty means no filter, not an error
     ("POST", "/api/organisations", 405),

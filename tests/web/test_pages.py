@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from markupsafe import escape  # the escaping Jinja2 applies
 
 import pytest
 
@@ -20,7 +21,7 @@ def get_html(http, url, status=200):
 def test_home_lists_every_organisation_with_a_link(http, urls, store):
     html = get_html(http, urls.home())
     for org in store.organisations():
-        assert f'href="{urls.organisation(org.org_code)}">{org.org_name}</a>' in html
+        assert f'href="{urls.organisation(org.org_code)}">{escape(org.org_name)}</a>' in html
     assert urls.nhsuk("nhsuk-frontend-10.6.1.min.css") in html
     assert 'class="nhsuk-header"' in html and 'class="nhsuk-footer"' in html
 
@@ -50,7 +51,7 @@ def test_home_figures_equal_the_stores_latest_values(http, urls, store, cells):
         expected = format_value(obs.value, by_id[key[1]])
         assert c["text"] == f"{expected} {format_period(obs.period)}", key
         assert c["attrs"]["data-period"] == obs.period
-    assert with_data > len(found) // 2
+    assert with_data >= len(store.organisations())
 
 
 @pytest.mark.parametrize("param", ["region", "trust_type"])
@@ -95,7 +96,7 @@ def test_home_bad_parameter_is_a_400_page_naming_it(http, query, name):
 def test_organisation_page_details_and_all_indicators(http, urls, store, cells):
     org = store.organisations()[-1]
     html = get_html(http, urls.organisation(org.org_code))
-    assert org.org_name in html and org.icb in html and org.cancer_network in html
+    assert all(escape(t) in html for t in (org.org_name, org.icb, org.cancer_network))
     assert "Fictional organisation" in html
     registry = {i.id: i for i in store.indicators()}
     latest = {o.indicator_id: o for o in store.latest_observations(org_code=org.org_code)}
@@ -121,7 +122,7 @@ def test_unknown_organisation_page_is_404(http, urls):
 def test_indicators_page_lists_the_registry(http, urls, store):
     html = get_html(http, urls.indicators())
     for ind in store.indicators():
-        assert f'id="{ind.id}"' in html and ind.name in html
+        assert f'id="{ind.id}"' in html and escape(ind.name) in html
 
 
 def test_about_data_says_the_data_are_synthetic(http, urls):
