@@ -11,6 +11,7 @@ row group) at a time.
 from __future__ import annotations
 
 import random
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -34,7 +35,6 @@ VERY_POOR_SHARE = 0.55  # [A] of negative responses, very poor rather than poor
 NEITHER_SHARE = 0.6  # [A] of the rest, neither rather than don't know
 COMMENT_RATE = {POSITIVE: 0.63, NEGATIVE: 0.88, MIXED: 0.8, NEUTRAL: 0.3}  # about 2/3 overall (brief)
 PII_SHARE = 0.004  # [A] comments in which a respondent leaves a name, number or address
-SCORES = np.array(FFT_SCORES)
 _T = {t: i for i, t in enumerate(THEMES)}
 # Theme weights by tone and service [A], shaped by the subject mix of published FFT comment sets
 # (pxtextmining: staff, care and communication dominate praise; waiting and communication dominate
@@ -62,8 +62,9 @@ def _weights(base: dict[str, float], service: str) -> np.ndarray:
 
 
 def _schema() -> pa.Schema:
-    return pa.schema([("response_id", pa.int64()), ("org_code", pa.string()), ("response_date", pa.date32()),
-                      ("service", pa.string()), ("score", pa.string()), ("comment", pa.string())])
+    text = pa.dictionary(pa.int32(), pa.string())
+    return pa.schema([("response_id", pa.int64()), ("org_code", text), ("response_date", pa.date32()),
+                      ("service", text), ("score", text), ("comment", pa.string())])
 
 
 def generate_fft(world, out_dir: Path, text: FftText | None = None) -> int:
@@ -81,11 +82,16 @@ def generate_fft(world, out_dir: Path, text: FftText | None = None) -> int:
     nonspec = sc.nonspecialist(world)
     eligible = {"inpatient": None, "emergency_department": nonspec, "outpatient": None, "maternity": nonspec}
     theme_bias = np.exp(world.rng("fft_responses", "theme_bias").normal(0, 0.25, (n_org, len(THEMES))))
-    codes = orgs["org_code"].to_numpy()
+    org_dict = pa.array(orgs["org_code"].astype(str).tolist(), type=pa.string())
+    service_dict = pa.array(list(FFT_SERVICE_KEYS), type=pa.string())
+    score_dict = pa.array(list(FFT_SCORES), type=pa.string())
     path = Path(out_dir) / FFT_RESPONSES.file
     next_id = 1
-    writer = pq.ParquetWriter(path, _schema(), compression="snappy",
+    writer = pq.ParquetWriter(path, _schema(), compression="snappy", store_schema=False,
                               use_dictionary=["org_code", "service", "score"], write_statistics=False)
+    # Parquet encoding releases the GIL: write month m in a thread while month m+1 is generated.
+    pool = ThreadPoolExecutor(max_workers=1)
+    pending = None
     try:
         for m in range(len(world.months)):
             rng = world.rng("fft_responses", world.months[m])
@@ -106,69 +112,81 @@ def generate_fft(world, out_dir: Path, text: FftText | None = None) -> int:
             if rows is None:
                 continue
             org, service_idx, day, score, comment = rows
-            order = np.lexsort((day, org))
-            n = len(order)
+            n = len(org)
             table = pa.table({
                 "response_id": pa.array(np.arange(next_id, next_id + n, dtype=np.int64)),
-                "org_code": pa.array(codes[org[order]].astype(str)),
-                "response_date": pa.array((starts[m] + day[order]).astype("datetime64[D]"), type=pa.date32()),
-                "service": pa.array(np.array(FFT_SERVICE_KEYS)[service_idx[order]]),
-                "score": pa.array(SCORES[score[order]]),
-                "comment": comment.take(pa.array(order)),
+                "org_code": _decoded(org, org_dict),
+                "response_date": pa.array((starts[m] + day).astype("datetime64[D]"), type=pa.date32()),
+                "service": _decoded(service_idx, service_dict),
+                "score": _decoded(score, score_dict),
+                "comment": comment,
             }, schema=_schema())
-            writer.write_table(table)
+            if pending is not None:
+                pending.result()
+            pending = pool.submit(writer.write_table, table)
             next_id += n
+        if pending is not None:
+            pending.result()
     finally:
+        pool.shutdown(wait=True)
         writer.close()
     return next_id - 1
 
 
+def _decoded(indices: np.ndarray, dictionary: pa.Array) -> pa.Array:
+    """A dictionary-encoded string column from small integer codes: Parquet stores it as its own
+    dictionary pages, and readers (DuckDB, pyarrow without ``store_schema``) see plain strings."""
+    return pa.DictionaryArray.from_arrays(pa.array(indices.astype(np.int32)), dictionary)
+
+
 def _month_rows(rng, parts, failure_m, theme_bias, text: FftText, n_days: int):
+    """Scores, dates, themes and comments of one month's responses, sorted by trust and date."""
     org = np.concatenate([p[2] for p in parts])
     if org.size == 0:
         return None
-    service_idx = np.concatenate([np.full(len(p[2]), p[0]) for p in parts])
-    p_pos = np.concatenate([p[3] for p in parts])
-    p_neg = np.concatenate([p[4] for p in parts])
     n = len(org)
+    service_idx = np.concatenate([np.full(len(p[2]), p[0]) for p in parts])
+    day = rng.integers(0, n_days, n)
+    key = org * 32 + day
+    # a stable sort of 16-bit keys is a radix sort in numpy: linear time
+    order = np.argsort(key.astype(np.uint16) if key.max() < 2**16 else key, kind="stable")
+    org, service_idx, day = org[order], service_idx[order], day[order]
+    p_pos = np.concatenate([p[3] for p in parts])[order]
+    p_neg = np.concatenate([p[4] for p in parts])[order]
     u = rng.random(n)
     tone = np.where(u < p_pos, POSITIVE, np.where(u < p_pos + p_neg, NEGATIVE, MIXED))
-    rest = tone == MIXED
-    neutral = rest & (rng.random(n) >= NEITHER_SHARE)
+    neutral = (tone == MIXED) & (rng.random(n) >= NEITHER_SHARE)
     tone = np.where(neutral, NEUTRAL, tone)
     v = rng.random(n)
     score = np.select([tone == POSITIVE, tone == NEGATIVE, tone == MIXED],
                       [np.where(v < VERY_GOOD_SHARE, 0, 1), np.where(v < VERY_POOR_SHARE, 4, 3), 2], 5)
-    day = rng.integers(0, n_days, n)
     has_comment = rng.random(n) < np.select([tone == POSITIVE, tone == NEGATIVE, tone == MIXED],
                                             [COMMENT_RATE[POSITIVE], COMMENT_RATE[NEGATIVE], COMMENT_RATE[MIXED]],
                                             COMMENT_RATE[NEUTRAL])
-    idx = np.flatnonzero(has_comment)
     theme1 = np.zeros(n, dtype=np.int64)
     theme2 = np.zeros(n, dtype=np.int64)
+    boost = np.ones((len(failure_m), len(THEMES)))
+    for t in FAILURE_THEMES:
+        boost[:, _T[t]] += (FAILURE_THEME_BOOST - 1) * failure_m
     for si, service, *_ in parts:
-        pos_w = _weights(POS_WEIGHTS, service)
-        neg_w = _weights(NEG_WEIGHTS, service)
-        sel = idx[service_idx[idx] == si]
+        sel = np.flatnonzero(has_comment & (service_idx == si))
         if sel.size == 0:
             continue
-        boost = np.ones((len(failure_m), len(THEMES)))
-        for t in FAILURE_THEMES:
-            boost[:, _T[t]] += (FAILURE_THEME_BOOST - 1) * failure_m
-        pos_cdf = np.cumsum(pos_w * theme_bias, axis=1)
-        neg_cdf = np.cumsum(neg_w * theme_bias * boost, axis=1)
+        # Rows (trust, sentiment) of normalised cumulative weights, laid end to end and shifted by the
+        # row number, so one searchsorted draws every record's theme from its own row.
+        weights = np.concatenate([_weights(POS_WEIGHTS, service) * theme_bias,
+                                  _weights(NEG_WEIGHTS, service) * theme_bias * boost])
+        cdf = np.cumsum(weights, axis=1)
+        cdf = cdf / cdf[:, -1:]
+        flat = (cdf + np.arange(len(cdf))[:, None]).ravel()
         o = org[sel]
-        first_neg = tone[sel] == NEGATIVE
-        for target, first in ((theme1, True), (theme2, False)):
-            use_neg = first_neg if first else tone[sel] != POSITIVE
-            cdf = np.where(use_neg[:, None], neg_cdf[o], pos_cdf[o])
-            r = rng.random(sel.size) * cdf[:, -1]
-            target[sel] = np.minimum((cdf < r[:, None]).sum(axis=1), len(THEMES) - 1)
-    comments = text.compose(rng, service_idx[idx], tone[idx], theme1[idx], theme2[idx])
-    comments = _with_personal_details(rng, comments)
-    full = pa.nulls(n, pa.string())
-    full = pc.replace_with_mask(full, pa.array(has_comment), comments)
-    return org, service_idx, day, score, full
+        for target, use_neg in ((theme1, tone[sel] == NEGATIVE), (theme2, tone[sel] != POSITIVE)):
+            row = o + use_neg * len(theme_bias)
+            pos = np.searchsorted(flat, row + rng.random(sel.size) * (1 - 1e-12), side="right")
+            target[sel] = np.minimum(pos - row * len(THEMES), len(THEMES) - 1)
+    extra = _personal_details(rng, has_comment)
+    comments = text.compose(rng, service_idx, tone, theme1, theme2, has_comment, extra)
+    return org, service_idx, day, score, comments
 
 
 _PII_TAILS = ("My name is {NAME} if you want to contact me on {PHONE}.", "Please pass on my thanks. {NAME}, {EMAIL}",
@@ -177,12 +195,13 @@ _PII_TAILS = ("My name is {NAME} if you want to contact me on {PHONE}.", "Please
               "(patient {NAME}, DOB {DOB})", "my nhs no is {NHS}")
 
 
-def _with_personal_details(rng: np.random.Generator, comments: pa.Array) -> pa.Array:
-    """Add a name, phone, email, address, date of birth or NHS number to a small share of comments."""
-    n = len(comments)
-    idx = np.flatnonzero(rng.random(n) < PII_SHARE)
+def _personal_details(rng: np.random.Generator, has_comment: np.ndarray) -> pa.Array | None:
+    """A closing remark with a name, phone, email, address, date of birth or NHS number for a small
+    share of comments (null elsewhere), appended to the comment by :meth:`FftText.compose`."""
+    n = len(has_comment)
+    idx = np.flatnonzero(has_comment & (rng.random(n) < PII_SHARE))
     if idx.size == 0:
-        return comments
+        return None
     k = idx.size
     first, last = pii.person_names(rng, k)
     nhs = pii.format_nhs_numbers(pii.nhs_numbers(rng, k), rng)
@@ -191,9 +210,10 @@ def _with_personal_details(rng: np.random.Generator, comments: pa.Array) -> pa.A
     addr = pii.addresses(rng, k)
     dob = pii.dates_of_birth(rng, rng.integers(18, 95, k), 2024)
     tail = rng.integers(0, len(_PII_TAILS), k).tolist()
-    old = comments.take(pa.array(idx)).to_pylist()
-    new = [f"{c} " + _PII_TAILS[t].format(NAME=f"{f} {s}", PHONE=p, EMAIL=e, NHS=h, ADDR=a, DOB=d)
-           for c, t, f, s, p, e, h, a, d in zip(old, tail, first, last, phone, email, nhs, addr, dob)]
-    mask = np.zeros(n, dtype=bool)
-    mask[idx] = True
-    return pc.replace_with_mask(comments, pa.array(mask), pa.array(new, type=pa.string()))
+    values = pa.array([_PII_TAILS[t].format(NAME=f"{f} {s}", PHONE=p, EMAIL=e, NHS=h, ADDR=a, DOB=d)
+                       for t, f, s, p, e, h, a, d in zip(tail, first, last, phone, email, nhs, addr, dob)],
+                      type=pa.string())
+    where = np.full(n, -1, dtype=np.int64)
+    where[idx] = np.arange(k)
+    mask = where < 0
+    return values.take(pa.array(np.where(mask, 0, where), mask=mask))

@@ -24,8 +24,8 @@ from caresignal.synth.text.typos import inject
 # Share of bank sentences that get a typed-in-a-hurry twin (lower case, dropped apostrophes, slips),
 # and a twin with plain spelling mistakes. [A] chosen so that roughly one comment in five carries an
 # error, in line with informal reading of published FFT comment sets (pxtextmining data).
-CASUAL_TWIN_SHARE = 0.25
-TYPO_TWIN_SHARE = 0.12
+CASUAL_TWIN_SHARE = 0.15
+TYPO_TWIN_SHARE = 0.08
 
 
 @dataclass(frozen=True)
@@ -98,12 +98,44 @@ def grammar_sentences(grammar: Grammar, symbol: str, n: int, rnd: random.Random,
     return list(unique.items())
 
 
-def join_sentences(columns: Sequence[pa.Array], separator: str = " ") -> pa.Array:
-    """Join aligned string columns record by record, skipping nulls; all-null records become null."""
-    if len(columns) == 1:
-        return columns[0]
-    joined = pc.binary_join_element_wise(*columns, separator, null_handling="skip")
-    any_valid = columns[0].is_valid()
-    for col in columns[1:]:
-        any_valid = pc.or_(any_valid, col.is_valid())
-    return pc.if_else(any_valid, joined, pa.scalar(None, pa.string()))
+def join_sentences(columns: Sequence[pa.Array], valid: np.ndarray | None = None,
+                   separator: str = " ") -> pa.Array:
+    """Join aligned string columns record by record, skipping nulls; null where ``valid`` is False.
+
+    Every record must have at least one non-null part: ``binary_join_element_wise`` with
+    ``null_handling="skip"`` drops records whose parts are all null (seen in pyarrow 26), which would
+    misalign the output. Callers give such records an empty string instead and mark them not valid;
+    the validity bitmap is then attached without copying the strings.
+    """
+    joined = columns[0] if len(columns) == 1 else pc.binary_join_element_wise(*columns, separator,
+                                                                              null_handling="skip")
+    if len(joined) != len(columns[0]):
+        raise ValueError("a record has no non-null part; give it an empty string")
+    if valid is None or bool(np.all(valid)):
+        return joined
+    bitmap = pa.array(np.asarray(valid, dtype=bool)).buffers()[1]
+    if joined.offset != 0 or joined.null_count:
+        return pc.if_else(pa.array(valid), joined, pa.scalar(None, pa.string()))
+    return pa.Array.from_buffers(pa.string(), len(joined), [bitmap, *joined.buffers()[1:]],
+                                 null_count=int(len(valid) - np.count_nonzero(valid)))
+
+
+def spread(strings: pa.Array, valid: np.ndarray) -> pa.Array:
+    """Place ``strings`` (one per True in ``valid``) at the True positions, null elsewhere.
+
+    Builds the longer array's offsets with numpy and reuses the character data as is, so no string is
+    copied: row ``i`` spans ``offsets[c(i-1)] .. offsets[c(i)]`` where ``c`` counts valid rows so far.
+    """
+    valid = np.asarray(valid, dtype=bool)
+    k = int(np.count_nonzero(valid))
+    if len(strings) != k:
+        raise ValueError(f"{len(strings)} strings for {k} valid rows")
+    if strings.type != pa.string() or strings.null_count:
+        strings = pc.if_else(strings.is_valid(), strings, "").cast(pa.string())
+    offsets = np.frombuffer(strings.buffers()[1], dtype=np.int32, count=k + 1, offset=strings.offset * 4)
+    full = np.empty(len(valid) + 1, dtype=np.int32)
+    full[0] = offsets[0]
+    full[1:] = offsets[np.cumsum(valid)]
+    bitmap = pa.array(valid).buffers()[1]
+    return pa.Array.from_buffers(pa.string(), len(valid), [bitmap, pa.py_buffer(full), strings.buffers()[2]],
+                                 null_count=len(valid) - k)
