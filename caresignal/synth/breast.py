@@ -15,7 +15,7 @@ True complication model (recorded in ``synthetic_true_complication_risk``):
 with :math:`\\delta_{type}` = 0 (no reconstruction), 0.75 (pedicled flap), 0.85 (free flap), 1.0
 (implant); :math:`u_t \\sim N(0, 0.2^2)` the trust effect and :math:`s` the breast-service scenario
 (log of ``complication_odds_ratio_ibr`` for IBR after onset). A return to theatre follows a complication
-with probability logit^-1(-0.9 + 0.9 [IBR] + scenario) and occurs without a recorded complication in 1%.
+with probability logit^-1(-0.7 + 0.9 [IBR] + scenario) and occurs without a recorded complication in 1%.
 """
 
 from __future__ import annotations
@@ -26,13 +26,14 @@ from caresignal.domain.sources import RECONSTRUCTION_TYPES
 from caresignal.synth.world import World
 
 MASTECTOMIES_PER_YEAR = 15_000        # calibration section 9 (NMBRA, about 15k a year)
-IBR_NATIONAL = 0.28                   # between NMBRA 21% (2008-09) and iBRA-2 39.7% (2016) [A]
+IBR_NATIONAL = 0.33                   # trust median before case mix; ~27% of all mastectomies end up
+                                      # with IBR, between NMBRA 21% (2008-09) and iBRA-2 39.7% (2016) [A]
 IBR_TRUST_SD = 0.45                   # log-odds SD between trusts: 15-45% range, as the regional 9-43%
 TYPE_MIX = np.array([0.55, 0.15, 0.30])   # implant, pedicled flap, free flap among IBR [A]
 TYPE_EFFECT = np.array([0.0, 1.0, 0.75, 0.85])   # none, implant, pedicled, free (order of RECONSTRUCTION_TYPES)
 COMPLICATION_INTERCEPT = -1.95
 TRUST_EFFECT_SD = 0.2
-RTT_GIVEN_COMPLICATION = -0.9         # log-odds of return to theatre after a complication, no IBR
+RTT_GIVEN_COMPLICATION = -0.7         # log-odds of return to theatre after a complication, no IBR
 RTT_IBR = 0.9
 RTT_WITHOUT_COMPLICATION = 0.01
 
@@ -73,6 +74,8 @@ def trust_procedures(world: World, pos: int) -> dict[str, np.ndarray]:
         - 0.5 * (asa >= 3)
     s_ibr = s_rtt = np.zeros(n)
     if scen:
+        # The planted service is a busy reconstructive unit (at least 35% IBR before it turns selective).
+        ibr_base = max(ibr_base, np.log(0.35 / 0.65))
         e = scen[0].effect
         after = month >= world.month_index(scen[0].onset_month)
         # "Slightly selective": fewer reconstructions, fewer offered to smokers and high-BMI women.

@@ -1,7 +1,7 @@
 """Choose the planted scenarios' trusts, onset months and effects (world contract, issue 3).
 
 Planted trusts are distinct, except the alert non-compliance scenarios, which can overlap anything.
-The case-mix bait and noise-month trusts get true quality 0 (their signals must be explained away by
+The general-failure, case-mix bait and noise-month trusts get true quality 0 (their signals must be explained away by
 case mix or chance, not by care).
 """
 
@@ -14,7 +14,9 @@ from caresignal.synth.diagnosis_groups import GENERAL_FAILURE_GROUP_NAMES, group
 
 # Effect sizes of the world contract.
 GENERAL_FAILURE_EFFECT = {
-    "mortality_odds_ratio": 1.6, "ramp_months": 4, "complaint_rate_ratio": 2.5,
+    # OR 2.0 (contract: ~1.5) so that an RA-CUSUM signals within 6 months at scale 0.05-0.1 and the
+    # 12-month SHMI is banded higher even after deeper Charlson coding hides part of the rise.
+    "mortality_odds_ratio": 2.0, "ramp_months": 3, "complaint_rate_ratio": 2.5,
     "complaint_themes": ["dignity", "neglect", "hydration", "staff_attitude"], "fft_positive_drop": 0.10,
     "staff_survey_drop": 0.7, "incident_reporting_ratio": 0.5, "charlson_shift": 1.0,
     "palliative_coding_ratio": 2.5,
@@ -73,14 +75,15 @@ def plant_scenarios(seed: int, orgs: pd.DataFrame, months: tuple[str, ...]) -> l
     # 1. general failure: a non-teaching medium or large trust.
     cand = idx[np.isin(types, ["acute_medium", "acute_large"]) & ~teaching]
     gf = _pick(rng, cand if cand.size else idx[nonspec & ~teaching], used)
+    orgs.loc[gf, "quality"] = 0.0  # average before onset, so the onset is the only change
     effect = dict(GENERAL_FAILURE_EFFECT)
     effect["diagnosis_groups"] = group_ids(GENERAL_FAILURE_GROUP_NAMES)
     out.insert(0, Scenario("S1-general-failure", "general_failure", orgs.at[gf, "org_code"], "trust_wide",
                            onset(1 / 3), ("admissions", "complaints", "fft_responses", "staff_survey",
                                           "incidents_monthly"), effect))
 
-    # 2. breast service: a non-specialist trust of at least median size (enough mastectomies to see it).
-    cand = idx[nonspec & (size >= np.median(size))]
+    # 2. breast service: a non-specialist trust in the largest third (enough mastectomies to see it).
+    cand = idx[nonspec & (size >= np.quantile(size, 2 / 3))]
     bs = _pick(rng, cand, used)
     out.append(Scenario("S2-breast-service", "breast_service", orgs.at[bs, "org_code"], "breast_surgery",
                         onset(1 / 4), ("breast_surgery", "peer_reviews", "peer_review_measures",
