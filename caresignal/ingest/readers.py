@@ -86,8 +86,6 @@ def read_csv(path: Path, con: duckdb.DuckDBPyConnection) -> RawFile:
     if header is None:
         raise FileRejected("the file is empty (no header, no rows)", file=name)
     _check_header(header, name)
-    if not rows and not problems:
-        raise FileRejected("the file has a header but no rows", file=name)
     columns = {h: pa.array([r[i] if r[i] != "" else None for r in rows], type=pa.string())
                for i, h in enumerate(header)}
     columns["__line"] = pa.array(lines, type=pa.int64())
@@ -109,8 +107,6 @@ def read_parquet(path: Path, con: duckdb.DuckDBPyConnection) -> RawFile:
         raise FileRejected(f"not a readable Parquet file: {str(exc).splitlines()[0]}", file=name) from None
     header = list(schema.names)
     _check_header(header, name)
-    if n_rows == 0:
-        raise FileRejected("the file has a schema but no rows", file=name)
     literal = str(path).replace("'", "''")
     con.execute(f"CREATE OR REPLACE TEMP VIEW raw AS SELECT * EXCLUDE (file_row_number), "
                 f"file_row_number + 2 AS __line FROM read_parquet('{literal}', file_row_number = true)")

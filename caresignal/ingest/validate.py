@@ -193,6 +193,8 @@ def validate(con: duckdb.DuckDBPyConnection, source: Source, raw: RawFile,
     """
     file = raw.path.name
     check_structure(source, raw)
+    if raw.rows == 0:
+        raise FileRejected("the file has a header but no rows", file=file)
     has_raw = build_typed_table(con, source, raw)
     reject_wrong_type_columns(con, source, has_raw, file)
     for ref in referenced_sources(source):
