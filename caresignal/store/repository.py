@@ -179,6 +179,13 @@ class Store:
         with Session(self.engine) as conn:
             return [_observation(r) for r in conn.execute(stmt).scalars().all()]
 
+    def replace_observations(self, indicator_ids, observations, periods=None) -> int:
+        """Replace the observations of ``indicator_ids`` (only in ``periods`` when given) in one
+        transaction, e.g. for indicators the engine computes; running it twice changes nothing."""
+        with self.transaction() as tx:
+            return tx.replace_observations(list(indicator_ids), list(observations), None,
+                                           None if periods is None else list(periods))
+
     # -- loads ----------------------------------------------------------------------------------
     @_friendly
     def load_log(self, limit: int = 100) -> list[LoadLogEntry]:
