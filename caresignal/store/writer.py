@@ -154,11 +154,17 @@ class StoreTransaction:
                 self.conn.execute(insert(IndicatorRow).values(id=ind.id, **values))
 
     def replace_observations(self, indicator_ids: Iterable[str], observations: Iterable[Observation],
-                             load_id: int | None = None) -> int:
-        """Replace every observation of these indicators with ``observations``; returns how many."""
+                             load_id: int | None = None, periods: Iterable[str] | None = None) -> int:
+        """Replace the observations of these indicators (in ``periods``, or all) with ``observations``.
+
+        Returns how many were written.
+        """
         ids = list(indicator_ids)
         if ids:
-            self.conn.execute(delete(ObservationRow).where(ObservationRow.indicator_id.in_(ids)))
+            stmt = delete(ObservationRow).where(ObservationRow.indicator_id.in_(ids))
+            if periods is not None:
+                stmt = stmt.where(ObservationRow.period.in_(list(periods)))
+            self.conn.execute(stmt)
         rows = [{"org_code": o.org_code, "indicator_id": o.indicator_id, "period": o.period,
                  "period_start": o.period_start, "numerator": o.numerator, "denominator": o.denominator,
                  "expected": o.expected, "value": o.value, "load_id": load_id} for o in observations]

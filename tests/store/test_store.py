@@ -112,3 +112,18 @@ def test_a_store_without_tables_says_so(tmp_path):
     store = Store(f"sqlite:///{tmp_path / 'empty.db'}")
     with pytest.raises(CareSignalError, match="no CareSignal tables"):
         store.organisations()
+
+
+def test_replace_observations_of_some_periods(store):
+    with store.transaction() as tx:
+        load_id = tx.start_load("organisations", "organisations.csv", None)
+        tx.insert_rows("organisations", ORGS, load_id)
+    store.replace_observations(["ae_4h_all"], [_observation("ZA1", "2024-01", 90, 100),
+                                               _observation("ZA1", "2024-02", 80, 100)])
+    written = store.replace_observations(["ae_4h_all"], [_observation("ZA1", "2024-02", 50, 100)],
+                                         periods=["2024-02"])
+    assert written == 1
+    assert [(o.period, o.numerator) for o in store.observations("ZA1", "ae_4h_all")] == [
+        ("2024-01", 90), ("2024-02", 50)]
+    store.replace_observations(["ae_4h_all"], [_observation("ZA1", "2024-02", 50, 100)], periods=["2024-02"])
+    assert len(store.observations("ZA1", "ae_4h_all")) == 2
