@@ -321,9 +321,8 @@ def funnel_command(
         if o < 0:
             raise InputError(f"{o:g} is negative (observed counts are 0 or more)",
                              file=table.name, line=line, column=observed)
-        if e < 0 or (e == 0 and expected is not None):
-            what = "greater than 0" if expected is not None else "0 or more"
-            raise InputError(f"{e:g} is not allowed ({precision_column} must be {what})",
+        if e <= 0:
+            raise InputError(f"{e:g} is not allowed ({precision_column} must be greater than 0)",
                              file=table.name, line=line, column=precision_column)
         if type_ == "proportion" and o > e:
             raise InputError(f"{o:g} is more than the denominator {e:g}", file=table.name,
