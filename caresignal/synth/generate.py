@@ -187,8 +187,12 @@ def generate_england(out, *, seed: int, trusts: int = 150, months: int = 36, sta
     pool = None
     other: Future | None = None
     if workers > 1:
-        pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("forkserver"),
-                                   initializer=_init_worker, initargs=(world,))
+        # forkserver, not fork: this process may already run pyarrow threads, which fork would copy
+        # in an unknown state. The server imports this module once; workers fork from it.
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(["caresignal.synth.generate"])
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker,
+                                   initargs=(world,))
         other = pool.submit(_other_sources, world, str(out))
     else:
         _init_worker(world)

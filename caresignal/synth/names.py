@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import numpy as np
 
-# Invented stems: no stem is itself an English place name.
+# Invented stems: no stem is itself an English place name ("Calder" was dropped: Calderdale is real).
 STEMS = (
     "Aldre", "Brackan", "Corvel", "Dunmor", "Elver", "Fenwy", "Garrow", "Hollin", "Ivel", "Kestle",
     "Lanvor", "Morrow", "Nethan", "Orsel", "Penhal", "Quenby", "Ravel", "Sallow", "Tarrow", "Ulver",
-    "Vensel", "Wendle", "Yarrow", "Ashvel", "Brenmor", "Calder", "Drummel", "Eskel", "Farrin", "Glaven",
+    "Vensel", "Wendle", "Yarrow", "Ashvel", "Brenmor", "Cardel", "Drummel", "Eskel", "Farrin", "Glaven",
     "Harrel", "Innis", "Kelver", "Lorrin", "Marrel", "Norvel", "Otter", "Pellan", "Rossel", "Stanvel",
     "Thornel", "Umber", "Wrexel", "Audel", "Birrel", "Cressan", "Dellow", "Everel",
 )
