@@ -177,18 +177,33 @@ def test_rate_limit_tables(data_dir, variant, table):
                                        rtol=0, atol=PHE_BISECTION_V_TOL)
 
 
-RATE_SIGNIFICANCE_COLUMNS = {"crude_per_100000_with_0": 1e5, "crude_per_100_with_0": 100}
+# (rate column, multiplier) for each expected-significance column of testdata_funnel_rate_dsr_inputs.
+RATE_SIGNIFICANCE_COLUMNS = {
+    f"{kind}_per_{per}_{zeros}": (f"rate_{'dsr' if kind == 'dsr' else 'crude_per_' + per}",
+                                  1e5 if per == "100000" else 100.0)
+    for kind in ("dsr", "crude") for per in ("100000", "100") for zeros in ("with_0", "without_0")
+}
+# PHEindicatormethods does not assess DSRs on fewer than 10 events (``assign_funnel_significance``).
+DSR_NOT_APPLICABLE = "Not applicable for events less than 10 for dsrs"
 
 
 @pytest.mark.parametrize("column", sorted(RATE_SIGNIFICANCE_COLUMNS))
-def test_crude_rate_significance(data_dir, column):
-    """testdata_funnel_rate_dsr_inputs.csv, crude rates with zeros: assign_funnel_significance(
-    statistic = "rate", rate_type = "crude", denominator = pop). Byar on O over the population,
-    compared with the pooled rate; the multiplier cancels."""
+def test_rate_significance(data_dir, column):
+    """testdata_funnel_rate_dsr_inputs.csv: assign_funnel_significance(statistic = "rate") for DSRs
+    and crude rates, per 100,000 and per 100, with and without the zero-event row. Byar on O over
+    the derived denominator (multiplier·O/rate; the population where O = 0 for crude rates),
+    compared with the pooled rate; units with no derivable denominator are left out of it."""
     df = pd.read_csv(data_dir / "testdata_funnel_rate_dsr_inputs.csv")
-    multiplier = RATE_SIGNIFICANCE_COLUMNS[column]
-    rate = df[f"rate_crude_per_{'100000' if multiplier == 1e5 else '100'}"].to_numpy(float)
-    denominators = _rate_denominators(df["count"].to_numpy(float), rate, multiplier,
-                                      population=df["pop"].to_numpy(float))
-    labels = _labels("byar", "rate", df["count"], denominator=denominators)
-    assert labels == list(df[column])
+    if column.endswith("without_0"):
+        df = df[df["count"] != 0]
+    rate_column, multiplier = RATE_SIGNIFICANCE_COLUMNS[column]
+    events = df["count"].to_numpy(float)
+    dsr = column.startswith("dsr")
+    denominators = _rate_denominators(events, df[rate_column].to_numpy(float), multiplier,
+                                      population=None if dsr else df["pop"].to_numpy(float))
+    usable = ~np.isnan(denominators)
+    labels = _labels("byar", "rate", events[usable], denominator=denominators[usable])
+    expected = df[column].to_numpy()
+    for label, want, count in zip(labels, expected[usable], events[usable]):
+        assert want == (DSR_NOT_APPLICABLE if dsr and count < 10 else label)
+    assert all(want == DSR_NOT_APPLICABLE for want in expected[~usable])
