@@ -6,8 +6,8 @@ rules and their precedence, point types, icons, trial-limit warnings and, option
 
 >>> from caresignal.stats.spc import SPCChart
 >>> r = SPCChart("i", "decrease").fit([1, 2, 1, 2, 10, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1])
->>> round(r.cl[0], 2), round(r.lpl[0], 2), round(r.upl[0], 2)
-(1.94, -0.72, 4.6)
+>>> print(round(r.cl[0], 2), round(r.lpl[0], 2), round(r.upl[0], 2))
+1.94 -0.72 4.6
 >>> r.rule[4], r.point_type[4], r.variation
 ('outside_limits', 'special_cause_concern', 'common_cause')
 """

@@ -8,7 +8,6 @@ References
 - Montgomery DC. *Introduction to Statistical Quality Control*, 7th ed. Wiley, 2013: appendix VI
   (factors for control charts), eqs 6.4-6.6, 6.29-6.33.
 - Nelson LS. Control charts for individual measurements. *J Qual Technol* 1982;14(3):172-173.
-  https://doi.org/10.1080/00224065.1982.11978811
 - Provost LP, Murray SK. *The Health Care Data Guide*. Jossey-Bass, 2011 (pp. 155, 192, 228).
 - NHS England, Making Data Count (2019; two-in-three rule revised 2023).
   https://www.england.nhs.uk/publication/making-data-count/
@@ -33,7 +32,7 @@ MDC_XMR_FACTOR = 2.66
 MR_SCREEN_D4 = 3.267
 
 # T chart: times between events are transformed by y^(1/3.6) to near-normality, charted as an I chart
-# and back-transformed (Nelson LS, J Qual Technol 1994;26(3):239-240; Provost & Murray 2011 p. 230;
+# and back-transformed (Nelson LS, J Qual Technol 1994;26(3):239-240; Provost & Murray 2011;
 # qicharts2 qic.t, PowerBI-SPC src/Limit Calculations/t.ts).
 T_CHART_EXPONENT = 3.6
 

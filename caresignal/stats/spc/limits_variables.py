@@ -10,7 +10,7 @@ References
 - Montgomery DC. *Introduction to Statistical Quality Control*, 7th ed., 2013: eqs 6.29-6.33 (Xbar and
   S with constant and variable subgroup sizes), 6.33 (individuals chart, sigma = MR-bar / d2).
 - Nelson LS. Control charts for individual measurements. J Qual Technol 1982;14(3):172-173 (screening
-  moving ranges). https://doi.org/10.1080/00224065.1982.11978811
+  moving ranges).
 - Nelson LS. A control chart for parts-per-million nonconforming items. J Qual Technol
   1994;26(3):239-240 (the y^(1/3.6) transformation used by the T chart).
 """
