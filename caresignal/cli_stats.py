@@ -151,9 +151,10 @@ def _spc_series(table: CsvTable, rows: list[int], x: list[str] | None, date: str
     return rows
 
 
-@stats_app.command("spc")
+@stats_app.command("spc", context_settings={"allow_extra_args": True})
 @friendly_errors
 def spc_command(
+    ctx: typer.Context,
     input: Path = typer.Option(..., "--input", help="CSV file, one row per point (per observation "
                                                     "for xbar and s)."),
     value: str = typer.Option(..., "--value", help="Column of values (numerators for p, pp, u, up)."),
@@ -198,6 +199,14 @@ def spc_command(
         raise OptionError(f"--chart {chart} needs --denominator")
     if denominator is not None and chart not in NEEDS_DENOMINATOR | MAY_HAVE_DENOMINATOR:
         raise OptionError(f"--chart {chart} does not use --denominator")
+    if ctx.args:  # "--exclude 3 5": values after the first belong to the one list option given
+        if (rebase is None) == (exclude is None):
+            raise OptionError(f"unexpected argument {ctx.args[0]!r}; repeat --rebase or --exclude "
+                              "before each value, or separate values by commas")
+        if rebase is not None:
+            rebase = list(rebase) + list(ctx.args)
+        else:
+            exclude = list(exclude) + list(ctx.args)
     subgrouped = chart in SUBGROUP_CHARTS
     if subgrouped and date is None:
         raise OptionError(f"--chart {chart} needs --date: the column that groups observations into "

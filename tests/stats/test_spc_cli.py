@@ -95,6 +95,7 @@ def test_options_reach_the_chart(tmp_path):
     assert fixed["points"][-1]["rule"] == "outside_limits"
     excluded = run_json(*base, "--fix-after", "12", "--exclude", "13,14")
     assert [p["rule"] for p in excluded["points"][12:14]] == [None, None]
+    assert run_json(*base, "--fix-after", "12", "--exclude", "13", "14") == excluded  # issue's "N ..." form
     wide = run_json(*base, "--fix-after", "12", "--multiplier", "6")
     assert wide["points"][0]["upl"] - 11.5 == pytest.approx(2 * (fixed["points"][0]["upl"] - 11.5), abs=EXACT)
     # point 12 (13) and the 8 after it are above 11.5: a run of 9
