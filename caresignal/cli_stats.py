@@ -236,7 +236,7 @@ def spc_command(
                 if subgrouped:
                     results[name] = spc.fit_subgroups([y[i] for i in rows], [x[i] for i in rows])
                 else:
-                    labels = [x[i] for i in rows] if x is not None else [table.line_of(i) - 1 for i in rows]
+                    labels = [x[i] for i in rows] if x is not None else [i + 1 for i in rows]
                     results[name] = spc.fit([y[i] for i in rows],
                                             None if den is None else [den[i] for i in rows], x=labels)
             except SPCValueError as exc:

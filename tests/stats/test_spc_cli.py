@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 from caresignal.cli import app
 
-CAREsignal = Path(sys.executable).with_name("caresignal")
+CARESIGNAL = Path(sys.executable).with_name("caresignal")
 POINT_KEYS = ["x", "y", "cl", "lpl", "upl", "lpl95", "upl95", "rule", "point_type"]
 EXACT = 1e-12
 
@@ -166,7 +166,7 @@ def test_errors_are_one_line_with_exit_status_2(tmp_path, monkeypatch, header, r
 
 def test_the_installed_command_end_to_end(tmp_path):
     csv = write(tmp_path / "f.csv", "month,y", ["2024-01-01,1", "2024-02-01,2", "2024-03-01,abc"])
-    done = subprocess.run([str(CAREsignal), "stats", "spc", "--input", str(csv), "--value", "y", "--date",
+    done = subprocess.run([str(CARESIGNAL), "stats", "spc", "--input", str(csv), "--value", "y", "--date",
                            "month", "--chart", "i", "--improvement", "increase", "--json"],
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 2
@@ -174,7 +174,7 @@ def test_the_installed_command_end_to_end(tmp_path):
     assert "Traceback" not in done.stderr
     good = write(tmp_path / "g.csv", "month,y", [f"2024-{m:02d}-01,{v}" for m, v in
                                                  enumerate([5, 6, 5, 7, 6, 5, 6, 7, 5, 6, 5, 6], 1)])
-    done = subprocess.run([str(CAREsignal), "stats", "spc", "--input", str(good), "--value", "y", "--date",
+    done = subprocess.run([str(CARESIGNAL), "stats", "spc", "--input", str(good), "--value", "y", "--date",
                            "month", "--chart", "c", "--improvement", "decrease", "--target", "20", "--json"],
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
