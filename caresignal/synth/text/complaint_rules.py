@@ -38,6 +38,8 @@ SETTING_BINDINGS: dict[str, dict[str, tuple[str, ...]]] = {
         "staff": ("midwives", "doctors", "maternity support workers", "obstetric doctors",
                   "night midwives", "anaesthetists", "student midwives"),
         "context_frail": ("in established labour", "bleeding heavily", "in a lot of pain", "very anxious"),
+        "condition": ("reduced movements", "bleeding", "contractions", "high blood pressure", "pre-eclampsia",
+                      "my waters breaking", "severe pain", "a suspected infection", "a headache and swelling"),
         "stay": ("<dur_long> on the postnatal ward", "<dur_short> on the labour ward", "<dur_long> in hospital"),
         "wait_what": ("an epidural", "a midwife", "the induction", "a doctor", "the baby checks",
                       "pain relief", "a bed", "the discharge paperwork"),

@@ -59,7 +59,15 @@ SPECIFIC_MEASURES = {
                       ("2I", "drains", "Use of surgical drains follows current national evidence."),
                       ("1A", "caseload", "Each breast surgeon carries out at least 30 operations for breast cancer "
                                          "a year."),
-                      ("3A", "mri", "Breast MRI is reported within the agreed turnaround time.")),
+                      ("3A", "mri", "Breast MRI is reported within the agreed turnaround time."),
+                      ("1A", "oncoplastic", "At least one core surgeon has oncoplastic training and a named deputy."),
+                      ("2A", "consent", "Consent for mastectomy includes the unit's own complication rates."),
+                      ("2I", "ibr_audit", "Rates of immediate reconstruction and its complications are audited "
+                                          "yearly against the national audit."),
+                      ("2A", "psych", "A named MDT member offers psychological support after surgery."),
+                      ("2A", "pain", "Women are told how post-operative pain will be assessed and managed."),
+                      ("3A", "screening_link", "Screen-detected cancers are discussed jointly with the breast "
+                                               "screening unit.")),
     "lung_cancer": (("2I", "ct_first", "Patients with suspected lung cancer have a staging CT before bronchoscopy."),
                     ("1A", "thoracic", "A thoracic surgeon is a core member of the MDT.")),
     "colorectal_cancer": (("2I", "stoma", "Patients likely to need a stoma see a stoma nurse before surgery."),
@@ -90,7 +98,10 @@ FAILURE_PHRASES = {
     "complications": "there are no written guidelines for complications",
     "sitemark": "site-marking forms are not completed", "reconstruction": "referral for reconstruction is not offered to all women",
     "drains": "drain use does not follow current evidence", "caseload": "one surgeon is below the minimum caseload",
-    "mri": "MRI reports are delayed", "ct_first": "not all patients have CT before bronchoscopy",
+    "mri": "MRI reports are delayed", "oncoplastic": "there is no oncoplastic cover",
+    "consent": "consent does not include local complication rates", "ibr_audit": "reconstruction outcomes are not audited",
+    "psych": "no MDT member is named for psychological support", "pain": "pain management is not explained before surgery",
+    "screening_link": "screen-detected cancers are not discussed with the screening unit", "ct_first": "not all patients have CT before bronchoscopy",
     "thoracic": "there is no thoracic surgeon in core membership", "stoma": "not all patients see a stoma nurse before surgery",
     "screening": "screen-detected cancers are discussed late", "prostate": "men are not always offered both opinions",
     "level": "the level of care has not been agreed", "dietetic": "dietetic access is limited",
