@@ -45,10 +45,11 @@ POS_WEIGHTS = {"general": 34, "staff_attitude": 30, "communication": 10, "waitin
 NEG_WEIGHTS = {"waiting": 24, "communication": 18, "staff_attitude": 12, "facilities": 8,
                "hydration_nutrition": 6, "discharge": 6, "neglect": 5, "pain": 5, "dignity": 4,
                "cleanliness": 4, "medication": 3, "appointments": 4, "general": 6, "lost_referral": 0.5}
-SERVICE_TILT = {"emergency_department": {"waiting": 2.0, "discharge": 0.3, "hydration_nutrition": 0.4},
+SERVICE_TILT = {"emergency_department": {"waiting": 2.0, "discharge": 0.3, "hydration_nutrition": 0.4,
+                                         "appointments": 0.02, "lost_referral": 0.0},
                 "outpatient": {"appointments": 4.0, "lost_referral": 3.0, "hydration_nutrition": 0.1,
                                "neglect": 0.2, "discharge": 0.1},
-                "maternity": {"pain": 1.8, "appointments": 0.3},
+                "maternity": {"pain": 1.8, "appointments": 0.3, "lost_referral": 0.0},
                 "inpatient": {"appointments": 0.1, "lost_referral": 0.0}}
 FAILURE_THEMES = ("dignity", "neglect", "hydration_nutrition", "staff_attitude")
 FAILURE_THEME_BOOST = 3.0  # [A] negative weights of the failure themes at full effect

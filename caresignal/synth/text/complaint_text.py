@@ -93,7 +93,7 @@ class ComplaintText:
             draws[np.arange(4)[:, None] >= per_para[:, j][None, :]] = -1
             draws[:, themes[:, j] < 0] = -1
             sentences.append(draws.T.tolist())
-        fields = self._fields(rng, subject, is_self, received)
+        fields = self._fields(rng, subject, is_self, received, setting == SETTINGS.index("maternity"))
         theme_text, template = self.themes.strings.to_pylist(), self.themes.template.tolist()
         texts = [self.single["salutation"].strings.to_pylist(), self.purpose.strings.to_pylist(),
                  self.single["identity"].strings.to_pylist(), self.context.strings.to_pylist()]
@@ -123,7 +123,7 @@ class ComplaintText:
 
     @staticmethod
     def _fields(rng: np.random.Generator, subject: np.ndarray, is_self: np.ndarray,
-                received: np.ndarray) -> list[dict[str, str]]:
+                received: np.ndarray, maternity: np.ndarray) -> list[dict[str, str]]:
         """Per-letter values of the format fields: pronouns, the relative, personal details, a date."""
         n = len(subject)
         subject = np.asarray(subject)
@@ -131,6 +131,7 @@ class ComplaintText:
         child = np.isin(subject, (CHILD_F, CHILD_M))
         age = np.where(child, rng.integers(0, 16, n),
                        np.where(is_self, rng.integers(18, 90, n), rng.integers(55, 98, n)))
+        age = np.where(maternity & ~child, rng.integers(18, 45, n), age)
         first, last = pii.person_names(rng, n, female)
         w_first, w_last = pii.person_names(rng, n)
         same_family = (rng.random(n) < 0.6).tolist()
