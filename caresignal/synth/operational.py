@@ -59,6 +59,7 @@ SURVEY = {  # median, between-trust SD (section 8), fall under a general failure
 }
 SURVEY_RESPONSES = 0.46 * 14_000 / 1.0  # response rate 46-48% x median workforce (section 8), per unit size
 SURVEY_MONTH = 11  # fieldwork runs October to November
+PUBLISHED_MONTH = 3  # results are published the following March
 
 
 def generate_operational(world, out_dir: Path) -> dict[str, int]:
@@ -150,12 +151,17 @@ def generate_never_events(world, out_dir: Path) -> int:
     lam = (sc.volume(world, NEVER_EVENTS_PER_YEAR) * np.exp(-0.2 * sc.trait(world, "safety_culture")))[:, None] \
         / 12 * (days / sc.DAYS_PER_MONTH)[None, :]
     counts = rng.poisson(lam)
+    if counts.sum() == 0:  # tiny worlds: keep one event so the file is never a bare header [A]
+        counts.ravel()[int(np.argmax(lam.ravel()))] = 1
     org = np.repeat(np.repeat(np.arange(n_org), n_m), counts.ravel())
     month = np.repeat(np.tile(np.arange(n_m), n_org), counts.ravel())
     n = len(org)
     event = starts[month] + rng.integers(0, days[month]).astype("timedelta64[D]")
     reported = event + np.ceil(np.exp(rng.normal(np.log(4), 0.9, n))).astype("timedelta64[D]")
     keep = reported <= sc.period_end(world)  # not yet reported at the end of the period: not in the file
+    if not keep.any() and n:
+        keep[int(np.argmin(reported))] = True
+        reported = np.minimum(reported, sc.period_end(world))
     org, event, reported = org[keep], event[keep], reported[keep]
     cat = rng.choice(len(cats), size=len(org), p=mix / mix.sum())
     service = [NEVER_EVENT_SERVICES[cats[c]][int(rng.integers(len(NEVER_EVENT_SERVICES[cats[c]])))]
@@ -178,7 +184,10 @@ def generate_never_events(world, out_dir: Path) -> int:
 def generate_staff_survey(world, out_dir: Path) -> int:
     rng = world.rng("staff_survey")
     n_org = len(world.orgs)
-    years = [int(m[:4]) for m in world.months if int(m[5:]) == SURVEY_MONTH]
+    # A survey year is in the file when its fieldwork (October-November) or the publication of its
+    # results (the following March) falls inside the period.
+    years = sorted({int(m[:4]) for m in world.months if int(m[5:]) in (10, SURVEY_MONTH)}
+                   | {int(m[:4]) - 1 for m in world.months if int(m[5:]) == PUBLISHED_MONTH})
     morale = sc.trait(world, "staff_morale")
     failure = sc.ramp(world, "general_failure", ramp_months=4, source=STAFF_SURVEY.name)
     gf = sc.scenario_of(world, "general_failure")
@@ -186,8 +195,8 @@ def generate_staff_survey(world, out_dir: Path) -> int:
     trust_part = {k: rng.standard_normal(n_org) for k in SURVEY}
     frames = []
     for year in years:
-        m = world.month_index(f"{year}-{SURVEY_MONTH:02d}")
-        f = failure[:, m]
+        field = f"{year}-{SURVEY_MONTH:02d}"
+        f = failure[:, world.month_index(field)] if field in world.months else np.zeros(n_org)
         data = {"org_code": world.orgs["org_code"].to_numpy(), "survey_year": np.full(n_org, year)}
         data["responses"] = np.maximum(1, rng.poisson(SURVEY_RESPONSES * world.orgs["size"].to_numpy()
                                                       * world.scale * rng.uniform(0.8, 1.2, n_org)))
