@@ -44,6 +44,7 @@ REGULAR_REPEAT_P = 0.8                      # regular attenders come back for th
 
 GROUP_TABLE = m.inverse_cdf_table(m.GROUP_CDF)
 FOLLOW_ON_TABLE = m.inverse_cdf_table(m.FOLLOW_ON_CDF)
+CHILD_LATER_TABLE = m.inverse_cdf_table(m.CHILD_LATER_CDF)
 
 
 @dataclass(frozen=True)
@@ -234,8 +235,13 @@ def _follow_ons(rng: np.random.Generator, ctx: TrustContext, cal: Calendar, p: d
                    np.where(g, rng.integers(14, 29, k), 31 + rng.exponential(110, k).astype(np.int32)))
     day = (p["discharge"][idx] + gap).astype(np.int32)
     old_group = p["group"][idx]
-    keep_group = m.IS_CHILD_GROUP[old_group] | m.IS_MATERNITY[old_group] | g | (rng.random(k) < 0.4)
-    group = np.where(keep_group, old_group, m.draw_from(rng, FOLLOW_ON_TABLE, k)).astype(np.int16)
+    perinatal = m.IS_PERINATAL[old_group]
+    # Neonates keep their perinatal group only when readmitted within 30 days.
+    keep_group = np.where(perinatal, r, m.IS_CHILD_GROUP[old_group] | m.IS_MATERNITY[old_group] | g
+                          | (rng.random(k) < 0.4))
+    group = np.where(keep_group, old_group,
+                     np.where(perinatal, m.draw_from(rng, CHILD_LATER_TABLE, k),
+                              m.draw_from(rng, FOLLOW_ON_TABLE, k))).astype(np.int16)
     later_emerg = rng.random(k) < 0.5
     method = np.where(r | (lt & later_emerg), EMERGENCY, ELECTIVE).astype(np.int8)
     method = np.where(g, method, np.where(m.IS_MATERNITY[group] & ~r, MATERNITY, method)).astype(np.int8)

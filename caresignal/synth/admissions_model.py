@@ -104,6 +104,11 @@ GROUP_DAY_CASE = np.where(_G["day_case"].to_numpy() == 0, 0.0,
 _follow_w = np.where(IS_MATERNITY | IS_CHILD_GROUP, 0.0, GROUP_SHARE * GROUP_EMERGENCY)
 FOLLOW_ON_CDF = np.cumsum(_follow_w) / _follow_w.sum()
 GROUP_CDF = np.cumsum(GROUP_SHARE) / GROUP_SHARE.sum()
+# Later spells of babies (beyond the neonatal period) come from common childhood groups [A].
+_CHILD_LATER = ("Acute bronchitis", "Other upper respiratory infections", "Viral infection",
+                "Intestinal infection", "Fever of unknown origin", "Otitis media and related conditions")
+_child_w = np.where(_G["group_name"].isin(_CHILD_LATER).to_numpy(), GROUP_SHARE, 0.0)
+CHILD_LATER_CDF = np.cumsum(_child_w) / _child_w.sum()
 
 
 def sigmoid(x: np.ndarray) -> np.ndarray:
