@@ -35,7 +35,8 @@ def _parameters(seed: int, trusts: int, months: int, scale: float) -> dict:
 
 
 def dataset_is_complete(out: Path, parameters: dict) -> bool:
-    """True when ``out`` holds the files of a finished generation with exactly these parameters."""
+    """True when ``out`` holds every source file and the ground truth of a finished generation with
+    exactly these parameters, each the size it had when that generation finished."""
     stamp = out / DEMO_STAMP
     if not stamp.is_file():
         return False
@@ -43,8 +44,10 @@ def dataset_is_complete(out: Path, parameters: dict) -> bool:
         recorded = json.loads(stamp.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return False
-    return (recorded.get("parameters") == parameters and bool(recorded.get("files"))
-            and recorded["files"] == _dataset_files(out))
+    present = _dataset_files(out)
+    every_file = {s.file for s in SOURCES.values()} | {GROUND_TRUTH_FILE}
+    return (recorded.get("parameters") == parameters and set(present) == every_file
+            and recorded.get("files") == present)
 
 
 def generate_if_needed(out: Path, *, seed: int, trusts: int, months: int, scale: float) -> bool:

@@ -38,11 +38,11 @@ def test_examples_have_the_keys_of_the_live_responses(http, store):
     examples = list(EXAMPLE.finditer(text))
     assert len(examples) >= 6
     for match in examples:
-        block = match.group(0)
-        body = block[block.index("{"):block.rindex("}") + 1] if "{" in block else ""
-        assert body, f"example {match.group('template')} is empty: run caresignal.web.docgen"
-        documented = json.loads(body)
+        block = match.group(0)[len(match.group(1)):]
+        shown = re.fullmatch(r"```\nGET (\S+)\nHTTP (\d+)\n(.*)\n```", block, re.S)
+        assert shown, f"example {match.group('template')} is empty: run caresignal.web.docgen"
+        documented = json.loads(shown.group(3))
         live = http.get(match.group("template").format(**values))
-        status = int(re.search(r"HTTP (\d+)", block).group(1))
+        status = int(shown.group(2))
         assert live.status_code == status, match.group("template")
         assert keys(documented) == keys(live.json()), match.group("template")
