@@ -39,6 +39,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+from scipy import sparse
 from scipy.special import expit
 
 # A log odds ratio beyond this (odds ratio > 22,000) only happens when a fit is running off to infinity.
@@ -109,27 +110,32 @@ def _label(members: list[int], labels: tuple[str, ...], n: np.ndarray) -> str:
     return "+".join(shown)
 
 
-def design_matrix(codes: np.ndarray, maps: list[LevelMap]) -> np.ndarray:
-    """Intercept plus one dummy column per kept non-reference level of each factor."""
+def design_matrix(codes: np.ndarray, maps: list[LevelMap]) -> sparse.csr_matrix:
+    """Intercept plus one dummy column per kept non-reference level of each factor, as a sparse matrix.
+
+    Each row has at most one non-zero per factor, so ``X^T W X`` costs O(patterns x factors^2) instead
+    of O(patterns x columns^2) and the matrix never materialises densely.
+    """
     n = codes.shape[0]
     k = 1 + sum(m.n_kept - 1 for m in maps)
-    x = np.zeros((n, k))
-    x[:, 0] = 1.0
+    rows_parts = [np.arange(n)]
+    cols_parts = [np.zeros(n, dtype=np.int64)]
     col = 1
-    rows = np.arange(n)
     for j, m in enumerate(maps):
         if m.n_kept <= 1:
             continue
         level = m.mapping[codes[:, j]]
-        # column index of each level, -1 for the reference
-        colmap = np.full(m.n_kept, -1, dtype=np.int64)
+        colmap = np.full(m.n_kept, -1, dtype=np.int64)  # column of each kept level; -1 = reference
         others = [lv for lv in range(m.n_kept) if lv != m.reference]
         colmap[others] = np.arange(col, col + len(others))
         c = colmap[level]
-        keep = c >= 0
-        x[rows[keep], c[keep]] = 1.0
+        keep = np.flatnonzero(c >= 0)
+        rows_parts.append(keep)
+        cols_parts.append(c[keep])
         col += len(others)
-    return x
+    rows = np.concatenate(rows_parts)
+    cols = np.concatenate(cols_parts)
+    return sparse.csr_matrix((np.ones(rows.size), (rows, cols)), shape=(n, k))
 
 
 def column_names(maps: list[LevelMap]) -> list[str]:
@@ -163,13 +169,19 @@ class BinomialFit:
         return (not self.converged) or bool(np.any(np.abs(self.coef[1:]) > SEPARATION_COEF))
 
 
+def _xtwx(xt, x, w: np.ndarray) -> np.ndarray:
+    """``X^T diag(w) X`` as a dense (k, k) array from the sparse design."""
+    out = xt @ x.multiply(w[:, None]).tocsc() if sparse.issparse(x) else (x * w[:, None]).T @ x
+    return out.toarray() if sparse.issparse(out) else np.asarray(out)
+
+
 def fit_binomial(x: np.ndarray, events: np.ndarray, trials: np.ndarray, *, penalty: float = 0.0,
                  tol: float = TOLERANCE, max_iter: int = MAX_ITER) -> BinomialFit:
     """Maximum (penalised) likelihood logistic fit on binomial counts by Newton-Raphson.
 
     Parameters
     ----------
-    x : (patterns, k) design matrix, first column the intercept.
+    x : (patterns, k) design matrix (sparse or dense), first column the intercept.
     events, trials : events ``d_i`` and trials ``n_i`` per pattern.
     penalty : ridge :math:`\\lambda` on every coefficient but the intercept.
     """
@@ -182,34 +194,40 @@ def fit_binomial(x: np.ndarray, events: np.ndarray, trials: np.ndarray, *, penal
     beta = np.zeros(k)
     beta[0] = np.log(rate / (1 - rate))
 
-    def loglik(b: np.ndarray) -> float:
-        eta = x @ b
-        return float(d @ eta - n @ np.logaddexp(0.0, eta) - 0.5 * (lam * b * b).sum())
+    def loglik(eta: np.ndarray, b: np.ndarray) -> float:
+        # log(1 + e^eta) computed stably as max(eta, 0) + log1p(e^-|eta|)
+        softplus = np.maximum(eta, 0.0) + np.log1p(np.exp(-np.abs(eta)))
+        return float(d @ eta - n @ softplus - 0.5 * (lam * b * b).sum())
 
-    ll = loglik(beta)
+    eta = x @ beta
+    ll = loglik(eta, beta)
     converged = False
     it = 0
     hess = np.eye(k)
+    xt = x.T.tocsr() if sparse.issparse(x) else x.T
     for it in range(1, max_iter + 1):
-        p = expit(x @ beta)
+        p = expit(eta)
         w = n * p * (1 - p)
-        grad = x.T @ (d - n * p) - lam * beta
-        hess = (x * w[:, None]).T @ x + np.diag(lam)
+        grad = xt @ (d - n * p) - lam * beta
+        hess = _xtwx(xt, x, w) + np.diag(lam)
         try:
             step = np.linalg.solve(hess, grad)
         except np.linalg.LinAlgError:
             step = np.linalg.lstsq(hess, grad, rcond=None)[0]
         t = 1.0
-        while True:
+        while True:  # step halving keeps the (penalised) likelihood from decreasing
             cand = beta + t * step
-            ll_new = loglik(cand)
+            eta_new = x @ cand
+            ll_new = loglik(eta_new, cand)
             if ll_new >= ll - 1e-12 * abs(ll) or t < 1e-6:
                 break
             t /= 2
-        beta, ll = cand, ll_new
+        beta, eta, ll = cand, eta_new, ll_new
         if np.max(np.abs(t * step)) < tol:
             converged = True
             break
+        if k > 1 and np.max(np.abs(beta[1:])) > 2 * SEPARATION_COEF:
+            break  # running off to infinity: separation; no point iterating on
     try:
         cov = np.linalg.inv(hess)
     except np.linalg.LinAlgError:

@@ -22,7 +22,7 @@ from caresignal.engine.logistic import (RIDGE_LAMBDA, LevelMap, column_names, de
                                         fit_binomial, merge_sparse_levels)
 
 # Fitting many models in one loop holds memory in temporaries unless collected now and then.
-GC_EVERY = 20
+GC_EVERY = 50
 
 
 @dataclass(frozen=True)

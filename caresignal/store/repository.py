@@ -279,3 +279,23 @@ def _quarantine_entry(r: QuarantineRow) -> QuarantineEntry:
     return QuarantineEntry(id=r.id, load_id=r.load_id, source=r.source, file=r.file, line=r.line,
                            column=r.column, value=r.value, reason=r.reason, check=r.check,
                            row=json.loads(r.row) if r.row else {})
+
+
+# ==== outcomes engine (added by "engine", issue 5) ==============================================
+def _write_engine_observations(self: Store, indicator_ids, periods, observations) -> int:
+    """Replace the observations of ``indicator_ids`` in ``periods`` with ``observations`` (one
+    transaction; running the same as-of month twice changes nothing). Returns how many were written."""
+    from sqlalchemy import delete, insert
+
+    rows = [{"org_code": o.org_code, "indicator_id": o.indicator_id, "period": o.period,
+             "period_start": o.period_start, "numerator": o.numerator, "denominator": o.denominator,
+             "expected": o.expected, "value": o.value, "load_id": None} for o in observations]
+    with self.transaction() as tx:
+        tx.conn.execute(delete(ObservationRow).where(ObservationRow.indicator_id.in_(list(indicator_ids)),
+                                                     ObservationRow.period.in_(list(periods))))
+        for i in range(0, len(rows), 5000):
+            tx.conn.execute(insert(ObservationRow.__table__), rows[i:i + 5000])
+    return len(rows)
+
+
+Store.write_engine_observations = _friendly(_write_engine_observations)

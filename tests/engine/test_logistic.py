@@ -36,7 +36,7 @@ def test_aggregate_fit_equals_row_level_statsmodels_logit():
             merge_sparse_levels("b", tuple("012"), False, agg["b"].to_numpy(), agg["d"].to_numpy(),
                                 agg["n"].to_numpy())]
     fit = fit_binomial(design_matrix(agg[["a", "b"]].to_numpy(), maps), agg["d"], agg["n"])
-    row_fit = sm.Logit(y, design_matrix(codes, maps)).fit(disp=0, tol=1e-12)
+    row_fit = sm.Logit(y, design_matrix(codes, maps).toarray()).fit(disp=0, tol=1e-12)
     assert fit.converged
     np.testing.assert_allclose(fit.coef, row_fit.params, rtol=0, atol=COEF_TOLERANCE)
     np.testing.assert_allclose(np.sqrt(np.diag(fit.cov)), row_fit.bse, rtol=1e-6)
