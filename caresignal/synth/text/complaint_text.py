@@ -12,9 +12,11 @@ from __future__ import annotations
 import random
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from caresignal.synth.text import pii
-from caresignal.synth.text.bank import grammar_sentences, make_bank
+from caresignal.synth.text.bank import grammar_sentences, join_sentences, make_bank
 from caresignal.synth.text.complaint_rules import COMPLAINT_RULES, SETTING_BINDINGS
 from caresignal.synth.text.grammar import Grammar
 from caresignal.synth.text.themes import THEMES
@@ -73,53 +75,41 @@ class ComplaintText:
         """
         n = len(setting)
         setting = np.asarray(setting, dtype=np.int64)
+        tone = np.asarray(tone, dtype=np.int64)
         is_self = np.isin(subject, (SUBJECT_SELF_F, SUBJECT_SELF_M))
         writer = is_self.astype(np.int64)
         zeros = np.zeros(n, dtype=np.int64)
-        single = {name: bank.draw(zeros, rng).tolist() for name, bank in self.single.items()}
-        picks = [single["salutation"], self.purpose.draw(setting * 2 + writer, rng).tolist(),
-                 single["identity"], self.context.draw(setting, rng).tolist()]
-        impact = self.impact.draw(np.asarray(tone) * 2 + writer, rng)
-        impact2 = np.where(rng.random(n) < 0.35, self.impact.draw(np.asarray(tone) * 2 + writer, rng), -1)
-        impact2 = np.where(impact2 == impact, -1, impact2)
+        single = {name: bank.draw(zeros, rng) for name, bank in self.single.items()}
+        impact = self.impact.draw(tone * 2 + writer, rng)
+        impact2 = np.where(rng.random(n) < 0.35, self.impact.draw(tone * 2 + writer, rng), -1)
+        impact2 = np.where(self.impact.template[impact2] == self.impact.template[impact], -1, impact2)
         request2 = np.where(rng.random(n) < 0.4, self.single["request"].draw(zeros, rng), -1)
-        request2 = np.where(request2 == np.asarray(single["request"]), -1, request2)
+        request2 = np.where(request2 == single["request"], -1, request2)
+        columns = [_texts(self.single["salutation"], single["salutation"]),
+                   _texts(self.purpose, self.purpose.draw(setting * 2 + writer, rng)),
+                   _texts(self.single["identity"], single["identity"]),
+                   _texts(self.context, self.context.draw(setting, rng))]
         k = themes.shape[1]
         per_para = rng.integers(2, 5, size=(n, k))
-        sentences = []  # per theme slot: (4, n) indexes into the theme bank, -1 past the paragraph length
         for j in range(k):
             code = setting * len(THEMES) + np.maximum(themes[:, j], 0)
-            draws = np.stack([self.themes.draw(code, rng) for _ in range(4)])
-            draws[np.arange(4)[:, None] >= per_para[:, j][None, :]] = -1
-            draws[:, themes[:, j] < 0] = -1
-            sentences.append(draws.T.tolist())
+            draws = np.stack([self.themes.draw(code, rng) for _ in range(4)], axis=1)  # (n, 4)
+            draws[np.arange(4)[None, :] >= per_para[:, j][:, None]] = -1
+            draws[themes[:, j] < 0] = -1
+            # one sentence per template in a paragraph: no "waited 5 hours ... waited 6 hours"
+            tmpl = np.where(draws >= 0, self.themes.template[np.maximum(draws, 0)], -1 - np.arange(4)[None, :])
+            for a_ in range(1, 4):
+                repeat = (tmpl[:, [a_]] == tmpl[:, :a_]).any(axis=1)
+                draws[repeat, a_] = -1
+            columns.extend(_texts(self.themes, draws[:, m]) for m in range(4))
+        columns += [_texts(self.impact, impact), _texts(self.impact, impact2),
+                    _texts(self.single["request"], single["request"]), _texts(self.single["request"], request2),
+                    _texts(self.single["closing"], single["closing"]),
+                    _texts(self.single["signature"], single["signature"])]
+        # The purpose sentence is never empty, so no letter has only null parts (see join_sentences).
+        joined = join_sentences(columns).to_pylist()
         fields = self._fields(rng, subject, is_self, received, setting == SETTINGS.index("maternity"))
-        theme_text, template = self.themes.strings.to_pylist(), self.themes.template.tolist()
-        texts = [self.single["salutation"].strings.to_pylist(), self.purpose.strings.to_pylist(),
-                 self.single["identity"].strings.to_pylist(), self.context.strings.to_pylist()]
-        impacts, requests = self.impact.strings.to_pylist(), self.single["request"].strings.to_pylist()
-        closings, signatures = (self.single["closing"].strings.to_pylist(),
-                                self.single["signature"].strings.to_pylist())
-        tail = list(zip(impact.tolist(), impact2.tolist(), single["request"], request2.tolist(),
-                        single["closing"], single["signature"]))
-        out = []
-        for i in range(n):
-            parts = [texts[0][picks[0][i]], texts[1][picks[1][i]], texts[2][picks[2][i]], texts[3][picks[3][i]]]
-            for j in range(k):
-                # one sentence per template: no "waited 5 hours ... waited 6 hours" in one paragraph
-                para = {template[m]: theme_text[m] for m in sentences[j][i] if m >= 0}
-                parts.extend(para.values())
-            im, im2, rq, rq2, cl, sg = tail[i]
-            parts.append(impacts[im])
-            if im2 >= 0:
-                parts.append(impacts[im2])
-            parts.append(requests[rq])
-            if rq2 >= 0:
-                parts.append(requests[rq2])
-            parts.append(closings[cl])
-            parts.append(signatures[sg])
-            out.append(" ".join(p for p in parts if p).format_map(fields[i]))
-        return out
+        return [text.format_map(f) for text, f in zip(joined, fields)]
 
     @staticmethod
     def _fields(rng: np.random.Generator, subject: np.ndarray, is_self: np.ndarray,
@@ -153,6 +143,18 @@ class ComplaintText:
         return [dict(zip(keys, _PRONOUNS[pc] + (f"{f} {l}", nh, db, hp, dt, wn, ph, em, ad)))
                 for pc, f, l, nh, db, hp, dt, wn, ph, em, ad in
                 zip(pron_code, first, last, nhs, dob, hosp, dates, wname, phone, email, addr)]
+
+
+def _texts(bank, idx: np.ndarray) -> pa.Array:
+    """Sentences at ``idx`` from ``bank``; null for -1 and for empty strings (optional parts)."""
+    idx = np.asarray(idx, dtype=np.int64)
+    empty = _empty_mask(bank)
+    mask = (idx < 0) | empty[np.maximum(idx, 0)]
+    return bank.strings.take(pa.array(np.where(mask, 0, idx), mask=mask))
+
+
+def _empty_mask(bank) -> np.ndarray:
+    return np.asarray(pc.equal(pc.utf8_length(bank.strings), 0).to_numpy(zero_copy_only=False), dtype=bool)
 
 
 _PRONOUN_KEYS = ("S", "Sc", "O", "Oc", "P", "Pc", "X", "N", "Nc")
