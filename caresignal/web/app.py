@@ -1,7 +1,7 @@
 """The dashboard and JSON API as one FastAPI application over one store.
 
-``create_app(database_url)`` opens the store (migrating it to the current schema, so a new SQLite file
-serves an empty dashboard rather than failing), mounts the NHS.UK frontend from ``node_modules`` and our
+``create_app(database_url)`` opens the store (creating its tables when it has none, so a new SQLite
+file serves an empty dashboard that says how to load data), mounts the NHS.UK frontend from ``node_modules`` and our
 own CSS, and registers the pages and the ``/api`` routes. Errors under ``/api`` are JSON in the shape
 of ``caresignal.api.errors``; errors on pages are an NHS.UK-styled page with the same wording.
 """
@@ -107,7 +107,12 @@ def create_app(database_url: str) -> FastAPI:
 
     dist = assets.nhsuk_dist()
     store = Store(database_url)
-    store.migrate()
+    try:
+        store.indicators()
+    except CareSignalError:
+        # A store never loaded has no tables yet: create them, so the dashboard serves an empty store
+        # that says how to load data. An existing store is only read, never rewritten by serving.
+        store.migrate()
 
     app = FastAPI(title="CareSignal", summary="Open quality surveillance for health services",
                   docs_url=None, redoc_url=None, openapi_url=routes.API_ROUTE + "/openapi.json")

@@ -48,7 +48,7 @@ def organisation(request: Request, org_code: str):
     for cell in cells_for(org.org_code, indicators, latest):
         by_domain.setdefault(cell.indicator.domain, []).append(cell)
     return render(request, "organisation.html", org=org, by_domain=by_domain,
-                  with_data=sum(1 for c in latest.values()), n_indicators=len(indicators))
+                  with_data=len(latest), n_indicators=len(indicators))
 
 
 @router.get(routes.INDICATORS_ROUTE, response_class=HTMLResponse)

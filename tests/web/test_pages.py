@@ -148,3 +148,19 @@ def test_missing_frontend_tells_the_user_to_run_make_setup(tmp_path, monkeypatch
     monkeypatch.setenv("CARESIGNAL_NODE_MODULES", str(tmp_path))
     with pytest.raises(AssetsMissingError, match="run `make setup`"):
         create_app(database_url)
+
+
+def test_a_new_empty_store_serves_a_page_saying_how_to_load_data(tmp_path):
+    import httpx
+
+    from caresignal.web.app import create_app
+    from caresignal.web.server import ServerThread
+
+    app = create_app(f"sqlite:///{tmp_path / 'empty.db'}")
+    with ServerThread(app) as server:
+        home = httpx.get(server.url + "/")
+        api = httpx.get(server.url + "/api/organisations").json()
+    assert home.status_code == 200
+    assert "No organisations are loaded yet" in home.text and "caresignal load DIR" in home.text
+    assert "synthetic-banner" not in home.text
+    assert api == {"ok": True, "count": 0, "organisations": []}
