@@ -94,6 +94,26 @@ def demo(
              months=months, scale=scale, host=host, port=port, serve=serve_after)
 
 
+@app.command()
+@friendly_errors
+def outcomes(
+    data: Path = typer.Option(..., "--data", help="Directory of source files (admissions.parquet, "
+                              "diagnosis_groups.csv, breast_surgery.parquet, organisations.csv)."),
+    engine: str = typer.Option("duckdb", "--engine", help="duckdb (embedded) or spark."),
+    as_of: Optional[str] = typer.Option(None, "--as-of", help="Last month, YYYY-MM (default: the last "
+                                        "discharge month in the data)."),
+    database: Optional[str] = typer.Option(None, "--database", help="SQLAlchemy URL of the store."),
+) -> None:
+    """Case-mix adjusted mortality, readmissions and breast surgery outcomes for an as-of month."""
+    from caresignal.cli_progress import stage_progress
+    from caresignal.surveillance.outcomes import run_outcomes
+
+    with stage_progress(enabled=sys.stderr.isatty()) as progress:
+        result = run_outcomes(data, engine=engine, as_of=as_of, database_url=database_url(database),
+                              progress=progress)
+    typer.echo(result.summary())
+
+
 from caresignal.cli_stats import stats_app  # noqa: E402  (registered after the core commands)
 
 app.add_typer(stats_app, name="stats", help="Statistical methods on a CSV file (SPC, funnel, CUSUM).")

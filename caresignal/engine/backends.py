@@ -110,3 +110,12 @@ def read_inputs(con, data_dir: Path):
         orgs=read_small(data_dir, ORGANISATIONS, required=False),
         breast=read_large(con, data_dir, BREAST_SURGERY, required=False),
     )
+
+
+_IBIS_TYPES = {"str": "string", "int": "int64", "float": "float64", "bool": "boolean", "date": "date",
+               "month": "string"}
+
+
+def unbound_table(source: Source, name: str | None = None):
+    """An Ibis table of a source's schema with no connection: for compiling SQL (snapshot tests, docs)."""
+    return ibis.table({c.name: _IBIS_TYPES[c.type] for c in source.columns}, name=name or source.name)
