@@ -19,6 +19,7 @@ def indicator(unit: str, multiplier: float = 1.0) -> Indicator:
     (0.8812, "proportion", 100, "88.1%", "%"),
     (0.5, "proportion", 1, "0.5", "proportion"),
     (0.01234, "rate", 1000, "12.3 per 1,000", "per 1,000"),
+    (0.0456, "rate", 100, "4.6 per 100", "per 100"),
     (0.000456, "rate", 100_000, "45.6 per 100,000", "per 100,000"),
     (1.0349, "ratio", 1, "1.03", "ratio"),
     (12, "count", 1, "12", "count"),
