@@ -21,7 +21,8 @@ NO_DATA = "No data"
 # decimals (NHS Digital SHMI publication), counts as whole numbers.
 DECIMALS = {"proportion": 1, "rate": 1, "ratio": 2, "score": 1, "days": 1, "count": 0}
 
-_PER = {100: "per 100", 1_000: "per 1,000", 10_000: "per 10,000", 100_000: "per 100,000", 1_000_000: "per million"}
+_PER = {100: "per 100", 1_000: "per 1,000", 10_000: "per 10,000", 100_000: "per 100,000",
+        1_000_000: "per million"}
 
 
 def unit_label(indicator: Indicator) -> str:
