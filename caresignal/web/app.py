@@ -1,8 +1,8 @@
 """The dashboard and JSON API as one FastAPI application over one store.
 
 ``create_app(database_url)`` opens the store (creating its tables when it has none, so a new SQLite
-file serves an empty dashboard that says how to load data), mounts the NHS.UK frontend from ``node_modules`` and our
-own CSS, and registers the pages and the ``/api`` routes. Errors under ``/api`` are JSON in the shape
+file serves an empty dashboard that says how to load data), mounts the NHS.UK frontend from
+``node_modules`` and our own CSS, and registers the pages and the ``/api`` routes. Errors under ``/api`` are JSON in the shape
 of ``caresignal.api.errors``; errors on pages are an NHS.UK-styled page with the same wording.
 """
 
