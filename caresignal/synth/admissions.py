@@ -82,8 +82,9 @@ def trust_context(world: World, pos: int) -> TrustContext:
         if s.kind == "case_mix_bait":
             age_shift += s.effect["age_shift_years"]
             extra += s.effect["charlson_shift"]
-            target = s.effect["emergency_share"]
-            emergency_odds *= (target / (1 - target)) / (0.36 / 0.64)
+            # Odds multiplier giving that emergency share of index spells; readmissions add the rest.
+            target = s.effect["emergency_share"] - (m.EMERGENCY_ALL_SPELLS - m.EMERGENCY_INDEX_TARGET)
+            emergency_odds *= m.solve_odds(m.GROUP_EMERGENCY, m.GROUP_SHARE, target)
         elif s.kind == "general_failure":
             gf = dict(s.effect, onset=world.month_index(s.onset_month))
         elif s.kind == "noise_month" and s.effect["source"] == "admissions":

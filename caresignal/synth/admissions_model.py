@@ -38,6 +38,7 @@ READMISSION_LOGODDS = 0.2       # an emergency readmission is a sicker patient t
 
 # --- case mix [A] --------------------------------------------------------------------------------
 EMERGENCY_INDEX_TARGET = 0.315  # emergency share of index spells; readmissions bring all spells to ~36%
+EMERGENCY_ALL_SPELLS = 0.36     # emergency share of all spells (HES: 35.5% in 2012, ~36% in 2024)
 DAY_CASE_TARGET = 0.40          # day cases among index spells (34% of all spells, HES 2012)
 FEMALE_SHARE = 0.52             # non sex-specific groups; maternity groups make it ~56% overall
 SEX_SPECIFIC = {"Cancer of breast": 0.99, "Cancer of uterus and cervix": 1.0, "Cancer of ovary": 1.0,
@@ -80,7 +81,7 @@ def _odds_shift(p: np.ndarray, k: float) -> np.ndarray:
     return k * p / (1 - p + k * p)
 
 
-def _solve_odds(p: np.ndarray, weight: np.ndarray, target: float) -> float:
+def solve_odds(p: np.ndarray, weight: np.ndarray, target: float) -> float:
     """Odds multiplier k with sum(weight * shift(p, k)) / sum(weight) = target (bisection on log k)."""
     lo, hi = -8.0, 8.0
     for _ in range(60):
@@ -93,12 +94,12 @@ def _solve_odds(p: np.ndarray, weight: np.ndarray, target: float) -> float:
 
 
 _e_raw = np.where(IS_MATERNITY, 0.0, np.clip(_G["emergency"].to_numpy(), 1e-4, 1 - 1e-4))
-EMERGENCY_ODDS = _solve_odds(_e_raw, GROUP_SHARE, EMERGENCY_INDEX_TARGET)
+EMERGENCY_ODDS = solve_odds(_e_raw, GROUP_SHARE, EMERGENCY_INDEX_TARGET)
 GROUP_EMERGENCY = np.where(IS_MATERNITY, 0.0, _odds_shift(_e_raw, EMERGENCY_ODDS))
 _dc_raw = np.clip(_G["day_case"].to_numpy(), 1e-4, 1 - 1e-4)
 _elective_w = GROUP_SHARE * np.where(IS_MATERNITY, 0.0, 1 - GROUP_EMERGENCY) * (1 - REGULAR_P)
 GROUP_DAY_CASE = np.where(_G["day_case"].to_numpy() == 0, 0.0,
-                          _odds_shift(_dc_raw, _solve_odds(_dc_raw, _elective_w,
+                          _odds_shift(_dc_raw, solve_odds(_dc_raw, _elective_w,
                                                            DAY_CASE_TARGET / (_elective_w.sum() / GROUP_SHARE.sum()))))
 # Follow-on spells of a patient (readmissions, later episodes) are drawn from the adult emergency mix.
 _follow_w = np.where(IS_MATERNITY | IS_CHILD_GROUP, 0.0, GROUP_SHARE * GROUP_EMERGENCY)

@@ -32,7 +32,7 @@ BOOKING_FAILURE_EFFECT = {
 }
 CASE_MIX_BAIT_EFFECT = {"age_shift_years": 7.0, "charlson_shift": 1.5, "emergency_share": 0.5}
 # Noise months: odds / rate ratio applied in that one month [A]; large enough to stand out in a month.
-NOISE_MAGNITUDE = {"admissions": 1.8, "ae_monthly": 1.6, "complaints": 3.0}
+NOISE_MAGNITUDE = {"admissions": 2.5, "ae_monthly": 1.6, "complaints": 3.0}
 
 
 def _pick(rng: np.random.Generator, candidates: np.ndarray, used: set[int]) -> int:
@@ -73,7 +73,9 @@ def plant_scenarios(seed: int, orgs: pd.DataFrame, months: tuple[str, ...]) -> l
                         months[0], ("admissions",), dict(CASE_MIX_BAIT_EFFECT)))
 
     # 1. general failure: a non-teaching medium or large trust.
+    # The larger half of them, so that a scale-0.05 world still has the volume to detect it in months.
     cand = idx[np.isin(types, ["acute_medium", "acute_large"]) & ~teaching]
+    cand = cand[size[cand] >= np.median(size[cand])] if cand.size >= 2 else cand
     gf = _pick(rng, cand if cand.size else idx[nonspec & ~teaching], used)
     orgs.loc[gf, "quality"] = 0.0  # average before onset, so the onset is the only change
     effect = dict(GENERAL_FAILURE_EFFECT)
@@ -104,7 +106,8 @@ def plant_scenarios(seed: int, orgs: pd.DataFrame, months: tuple[str, ...]) -> l
     for k, source in enumerate(noise_sources):
         t = _pick(rng, idx[nonspec], used)
         orgs.loc[t, "quality"] = 0.0
-        month = months[int(rng.integers(min(1, n_months - 1), n_months))]
+        # Not the first or last month: partial spells at the edges of the window would blur the spike.
+        month = months[int(rng.integers(1, n_months - 1))] if n_months >= 3 else months[-1]
         out.append(Scenario(f"S5-noise-month-{k + 1}", "noise_month", orgs.at[t, "org_code"], "trust_wide",
                             month, (source,), {"month": month, "source": source,
                                                "magnitude": NOISE_MAGNITUDE[source]}))

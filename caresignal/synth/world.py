@@ -50,7 +50,7 @@ SPELLS_PER_BED = 94  # median spells per G&A bed per year (calibration section 1
 # log scale (calibration section 1, PROVENANCE) and shows heavier tails than a normal: a scaled
 # Student t with 4 degrees of freedom gives ~8% of trusts banded higher and ~8% lower at 95% limits
 # (checked in tests/synth/test_admissions_*).
-QUALITY_SCALE = 0.075
+QUALITY_SCALE = 0.08
 QUALITY_DF = 4
 QUALITY_CAP = 0.35
 # Correlation of the other latent traits with (better) quality [A]: modest, as in Keogh 2013 where poor
