@@ -59,6 +59,11 @@ def trust_procedures(world: World, pos: int) -> dict[str, np.ndarray]:
     mix = rng.dirichlet(TYPE_MIX * 20)
     trust_u = rng.normal(0, TRUST_EFFECT_SD)
     scen = [s for s in world.scenarios if s.kind == "breast_service" and s.org_code == code]
+    if scen:
+        # The planted service is a busy reconstructive unit (at least 45% IBR before it turns selective)
+        # whose mastectomies without reconstruction are average: only IBR goes wrong.
+        ibr_base = max(ibr_base, np.log(0.45 / 0.55))
+        trust_u = 0.0
 
     day = rng.integers(0, n_days, n)
     weekday = (starts[0].astype(np.int64) + day + 3) % 7
@@ -74,8 +79,6 @@ def trust_procedures(world: World, pos: int) -> dict[str, np.ndarray]:
         - 0.5 * (asa >= 3)
     s_ibr = s_rtt = np.zeros(n)
     if scen:
-        # The planted service is a busy reconstructive unit (at least 35% IBR before it turns selective).
-        ibr_base = max(ibr_base, np.log(0.35 / 0.65))
         e = scen[0].effect
         after = month >= world.month_index(scen[0].onset_month)
         # "Slightly selective": fewer reconstructions, fewer offered to smokers and high-BMI women.
