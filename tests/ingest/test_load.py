@@ -157,3 +157,18 @@ def test_cli_load_prints_the_summary_and_exit_status(world, tmp_path):
     result = CliRunner().invoke(app, ["load", str(bad), "--database", url])
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert "ae_monthly.csv: rejected: ae_monthly.csv: line 1: missing column(s) 'attendances_type1'" in result.output
+
+
+def test_a_rate_over_another_source_has_no_value_where_its_own_source_is_absent(world, tmp_path):
+    """Complaints per 1,000 spells needs the complaints file: admissions alone must not read as
+    'zero complaints' (an empty month is only zero inside the months the complaints file covers)."""
+    url = f"sqlite:///{tmp_path / 'partial.db'}"
+    only = subset(world, tmp_path / "partial", "organisations.csv", "diagnosis_groups.csv",
+                  "admissions.parquet")
+    assert load_directory(only, url, warehouse=tmp_path / "wh").ok
+    store = Store(url, warehouse=tmp_path / "wh")
+    try:
+        assert store.indicator_observations("complaints_per_1000_spells") == []
+        assert store.indicator_observations("mortality_30d_crude") != []
+    finally:
+        store.close()
