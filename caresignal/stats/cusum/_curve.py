@@ -20,6 +20,7 @@ Below ``q = Q_FLOOR`` the chart is in its small-risk limit (a compound Poisson p
 
 from __future__ import annotations
 
+import hashlib
 import os
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -138,39 +139,52 @@ class ThresholdCurve:
     """
 
     def __init__(self, odds_ratio: float = 2.0, cache_dir=None, n_jobs: int = 2,
-                 scaling: int = CURVE_SCALING):
+                 scaling: int = CURVE_SCALING, q_grid=None, h_grid=None, e_grid=None):
         self.odds_ratio = odds_ratio
         self.cache_dir = cache_dir
         self.n_jobs = n_jobs
         self.scaling = scaling
+        self.q_grid = q_grid
+        self.h_grid = h_grid
+        self.e_grid = e_grid
 
-    def _file(self) -> Path:
+    def _grids(self):
+        q = Q_GRID if self.q_grid is None else np.sort(np.asarray(self.q_grid, dtype=float))
+        h = H_GRID if self.h_grid is None else np.sort(np.asarray(self.h_grid, dtype=float))
+        e = E_GRID if self.e_grid is None else np.sort(np.asarray(self.e_grid, dtype=float))
+        if q.size < 2 or h.size < 2 or e.size < 2 or q[0] <= 0 or q[-1] >= 1 or h[0] <= 0 or e[0] <= 0:
+            raise OptionError("curve grids need at least two points each, risks in (0, 1), h and E > 0")
+        return q, h, e
+
+    def _file(self, grids) -> Path:
         base = Path(self.cache_dir) if self.cache_dir is not None else default_cache_dir()
-        return base / f"cusum_curve_v{CURVE_VERSION}_or{self.odds_ratio:g}_s{self.scaling}.npz"
+        digest = hashlib.sha1(b"".join(np.ascontiguousarray(g).tobytes() for g in grids)).hexdigest()[:10]
+        return base / f"cusum_curve_v{CURVE_VERSION}_or{self.odds_ratio:g}_s{self.scaling}_{digest}.npz"
 
     def fit(self) -> "ThresholdCurve":
         """Load the surface from the cache, or build and save it."""
         check_ratio("odds_ratio", self.odds_ratio)
-        path = self._file()
+        q_grid, h_grid, e_grid = self._grids()
+        path = self._file((q_grid, h_grid, e_grid))
         self.path_ = path
         t0 = time.perf_counter()
         if path.is_file():
             with np.load(path) as z:
-                if (int(z["version"]) == CURVE_VERSION and np.array_equal(z["h_grid"], H_GRID)
-                        and np.array_equal(z["q_grid"], Q_GRID) and np.array_equal(z["e_grid"], E_GRID)):
+                if (int(z["version"]) == CURVE_VERSION and np.array_equal(z["h_grid"], h_grid)
+                        and np.array_equal(z["q_grid"], q_grid) and np.array_equal(z["e_grid"], e_grid)):
                     self.q_grid_, self.h_grid_, self.e_grid_ = z["q_grid"], z["h_grid"], z["e_grid"]
                     self.rows_, self.log_p_ = z["rows"], z["log_p"]
                     self.from_cache_ = True
                     self.build_seconds_ = time.perf_counter() - t0
                     return self
-        jobs = [(float(q), float(self.odds_ratio), self.scaling, H_GRID, E_GRID) for q in Q_GRID]
+        jobs = [(float(q), float(self.odds_ratio), self.scaling, h_grid, e_grid) for q in q_grid]
         if self.n_jobs and self.n_jobs > 1:
             with ProcessPoolExecutor(max_workers=self.n_jobs) as pool:
                 # Smallest q needs the most rows: start those first so the two workers finish together.
                 parts = list(pool.map(_surface_row, jobs))
         else:
             parts = [_surface_row(j) for j in jobs]
-        self.q_grid_, self.h_grid_, self.e_grid_ = Q_GRID.copy(), H_GRID.copy(), E_GRID.copy()
+        self.q_grid_, self.h_grid_, self.e_grid_ = q_grid, h_grid, e_grid
         self.log_p_ = np.stack([lp for lp, _ in parts])
         self.rows_ = np.stack([n for _, n in parts])
         self.from_cache_ = False

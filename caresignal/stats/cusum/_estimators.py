@@ -132,8 +132,9 @@ class CusumThreshold:
     false_alarm, horizon : float, int
         Target probability of any false signal within ``horizon`` rows.
     calibration : {"markov", "simulation", "exact"}
-    scaling : int
-        Markov grid points per unit (vlad's 600).
+    scaling : int, optional
+        Markov grid points per unit: default 600 for patient rows (vlad's) and 100 for counts
+        (``poisson``, ``zscore`` on counts), whose scores span tens of units.
     n_simulations, random_state : int
         For ``simulation``.
     k : float
@@ -149,7 +150,7 @@ class CusumThreshold:
 
     def __init__(self, method: str = "bernoulli", odds_ratio: float = 2.0, direction: str = "up",
                  arl0: float | None = None, false_alarm: float | None = None, horizon: int | None = None,
-                 calibration: str = "markov", scaling: int = DEFAULT_SCALING,
+                 calibration: str = "markov", scaling: int | None = None,
                  n_simulations: int = 10_000, random_state: int = 0, k: float = ZSCORE_REFERENCE_K):
         self.method = method
         self.odds_ratio = odds_ratio
@@ -196,6 +197,9 @@ class CusumThreshold:
             if ((mix < 0) | (mix > 1)).any():
                 raise OptionError("risks must be probabilities between 0 and 1")
             risk = mix
+        counts = risk is None
+        self.scaling_ = (self.scaling if self.scaling is not None
+                         else _markov.COUNT_SCALING if counts else DEFAULT_SCALING)
         sides = {"up": (True,), "down": (False,), "both": (True, False)}[self.direction]
         both = len(sides) == 2
         found = {}
@@ -204,12 +208,12 @@ class CusumThreshold:
             if self.arl0 is not None:
                 target = float(self.arl0) * (2 if both else 1)
                 found[upper] = (steps, _threshold.arl_threshold(
-                    steps, target, self.calibration, scaling=self.scaling,
+                    steps, target, self.calibration, scaling=self.scaling_,
                     n_simulations=min(self.n_simulations, 2_000), seed=self.random_state))
             else:
                 target = float(self.false_alarm) / (2 if both else 1)
                 found[upper] = (steps, _threshold.false_alarm_threshold(
-                    steps, target, int(self.horizon), self.calibration, scaling=self.scaling,
+                    steps, target, int(self.horizon), self.calibration, scaling=self.scaling_,
                     n_simulations=self.n_simulations, seed=self.random_state))
         h = max(v[1] for v in found.values())
         self.upper_threshold_ = found[True][1] if True in found else None
@@ -231,11 +235,11 @@ class CusumThreshold:
                                                      self.random_state,
                                                      int(50 * float(self.arl0)) + 1000).mean())
                 else:
-                    arl = _markov.arl_markov(steps, h, self.scaling)
+                    arl = _markov.arl_markov(steps, h, self.scaling_)
                 rates.append(1.0 / arl)
             return 1.0 / sum(rates)
         probs = [_threshold.false_alarm_probability(steps, h, int(self.horizon), self.calibration,
-                                                    scaling=self.scaling,
+                                                    scaling=self.scaling_,
                                                     n_simulations=self.n_simulations,
                                                     seed=self.random_state)
                  for steps, _ in found.values()]

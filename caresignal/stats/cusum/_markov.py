@@ -47,6 +47,10 @@ SETTLE_TOLERANCE = 1e-6
 SETTLE_WINDOW = 64
 #: Score distributions with at most this many grid points are convolved by shifted adds, not FFT.
 DIRECT_TAPS = 16
+#: Solve the ARL equations densely when the state count is at most this multiple of the bandwidth.
+DENSE_FACTOR = 1.5
+#: Grid points per unit for count-based charts (Poisson, z-score), whose scores span many units.
+COUNT_SCALING = 100
 
 
 @dataclass(frozen=True)
@@ -181,7 +185,15 @@ def arl_markov(steps: StepDistribution, threshold: float, scaling: float = DEFAU
         ok = k >= 1
         ab[upper + rows[ok] - (g - 1), g - 1] -= u * pmf[k[ok] - kmin]
     ab[upper, :] += 1.0
-    arl = solve_banded((lower, upper), ab, np.ones(g), check_finite=False)
+    if g <= DENSE_FACTOR * (lower + upper):
+        # Few states compared with the band: a dense LU (BLAS level 3) is faster than banded LU.
+        dense = np.zeros((g, g))
+        for d in range(-upper, lower + 1):      # d = i - j, stored in row upper + d
+            i = np.arange(max(0, d), min(g, g + d))
+            dense[i, i - d] = ab[upper + d, i - d]
+        arl = np.linalg.solve(dense, np.ones(g))
+    else:
+        arl = solve_banded((lower, upper), ab, np.ones(g), check_finite=False)
     i_start = min(int(round(start * scaling)), g - 1)
     return float(arl[i_start])
 
