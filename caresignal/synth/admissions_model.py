@@ -26,7 +26,7 @@ import numpy as np
 from caresignal.synth.diagnosis_groups import GROUPS
 
 # --- mortality model coefficients [A], see the module docstring -------------------------------------
-INTERCEPT = -0.87               # alpha: national calibration to 3.0% of ordinary spells (tuned)
+INTERCEPT = -0.83               # alpha: national calibration to 3.0% of ordinary spells (tuned)
 MALE_LOGODDS = 0.15
 CLASS_LOGODDS = {"emergency": 0.0, "transfer": 0.2, "elective": -1.9, "maternity": 0.0,
                  "day_case": -4.5, "regular_attender": -4.0}
@@ -151,26 +151,45 @@ def draw_age(rng: np.random.Generator, group: np.ndarray, shift: np.ndarray | fl
     return np.clip(np.rint(age), 0, 105).astype(np.int16)
 
 
+CHARLSON_WEIGHTS = np.array([0.6, 0.3, 0.05, 0.0, 0.0, 0.05])  # P(weight 1, 2, ..., 6) of a condition [A]
+_MAX_CONDITIONS = 40
+
+
+def _extra_weight_tables() -> np.ndarray:
+    """Row k: inverse-CDF table (2^12 cells) of the summed weights above 1 of k Charlson conditions."""
+    step = CHARLSON_WEIGHTS  # as a pmf of the weight above 1: 0, 1, ..., 5
+    pmf = np.array([1.0])
+    rows = []
+    q = (np.arange(1 << 12) + 0.5) / (1 << 12)
+    for _ in range(_MAX_CONDITIONS + 1):
+        rows.append(np.searchsorted(np.cumsum(pmf) / pmf.sum(), q, side="right").astype(np.int16))
+        pmf = np.convolve(pmf, step)
+    return np.stack(rows)
+
+
+EXTRA_WEIGHT_TABLE = _extra_weight_tables()
+
+
 def draw_comorbidity(rng: np.random.Generator, age: np.ndarray, emergency: np.ndarray,
                      extra_conditions: np.ndarray | float = 0.0) -> tuple[np.ndarray, np.ndarray]:
     """True number of secondary diagnoses and the Charlson index derived from them.
 
-    Each secondary diagnosis is a Charlson condition with probability ``0.12 + 0.003 age``; a condition
-    weighs 1 (60%), 2 (30%), 3 (5%) or 6 (5%), the spread of the Charlson weights [A]. Older emergency
-    patients carry about 6 secondary diagnoses and a median Charlson near 3 (calibration section 2:
-    median 3 in a 79%-emergency cohort).
+    Secondary diagnoses are Poisson with mean ``0.6 + 0.07 max(age - 20, 0) + [emergency]``; each is a
+    Charlson condition with probability ``0.12 + 0.003 age`` and a condition weighs 1 (60%), 2 (30%), 3
+    (5%) or 6 (5%), the spread of the Charlson weights [A]. Older emergency patients carry about 6
+    secondary diagnoses and a median Charlson near 3 (calibration section 2: median 3 in a
+    79%-emergency cohort). Drawn by Poisson thinning (conditions and other diagnoses are independent
+    Poisson counts) and an exact lookup table of the summed weights given the number of conditions.
     """
     n = age.size
     mu = 0.6 + 0.07 * np.maximum(age - 20, 0) + 1.0 * emergency
-    n_sec = rng.poisson(mu).astype(np.int32)
-    k = rng.binomial(n_sec, np.clip(0.12 + 0.003 * age, 0, 0.6))
-    extra = rng.poisson(extra_conditions, n) if np.any(np.asarray(extra_conditions) > 0) else 0
-    k = k + extra
-    n_sec = n_sec + extra
-    heavy = rng.binomial(k, 0.4)        # conditions weighing more than 1
-    h3 = rng.binomial(heavy, 0.25)      # of those, weighing 3 or 6 (the rest weigh 2)
-    h6 = rng.binomial(h3, 0.5)          # weighing 6
-    score = k + heavy + h3 + 3 * h6
+    p = np.clip(0.12 + 0.003 * age, 0, 0.6)
+    k = rng.poisson(mu * p)
+    if np.any(np.asarray(extra_conditions) > 0):
+        k = k + rng.poisson(extra_conditions, n)
+    n_sec = k + rng.poisson(mu * (1 - p))
+    k = np.minimum(k, _MAX_CONDITIONS)
+    score = k + EXTRA_WEIGHT_TABLE[k, rng.integers(0, 1 << 12, n, dtype=np.int32)]
     return n_sec.astype(np.int16), score.astype(np.int16)
 
 
