@@ -23,11 +23,12 @@ from caresignal.stats.spc import SPCChart
 # limits once 12 or more points are available) when the series is at least this long.
 CODING_FIX_AFTER = 12
 CODING_MIN_POINTS = 18
-# A coding change is flagged when a point in the last 12 months is above the upper process limit or in
-# a shift (a run on the high side of the centre line): the two rules that mark a sustained change of
-# level. Trends and two-in-three alone fire too often by chance over ~150 trusts x 2 charts to be useful.
+# A coding change is flagged when a point in the last 12 months is above the upper process limit (3
+# sigma). Shifts, trends and two-in-three were tried on a synthetic England (46 trusts, 36 months): with
+# them 13-20% of trusts without a planted change were flagged; with the limit alone 9-11%, and the
+# planted palliative (x2.5) and Charlson (+1) coding changes were still found.
 CODING_RECENT_MONTHS = 12
-CODING_RULES = ("outside_limits", "shift")
+CODING_RULES = ("outside_limits",)
 
 
 def band_ratios(frame: pd.DataFrame, *, method: str = "shmi", level: float = 95,
@@ -64,9 +65,17 @@ def _attach(frame: pd.DataFrame, unit: str, result) -> pd.DataFrame:
 
 
 def coding_flags(coding: pd.DataFrame, last_month: int) -> pd.DataFrame:
-    """Per trust, SPC on monthly palliative coding (P chart) and comorbidity depth (I chart of the mean
-    number of secondary diagnoses), limits fixed after the first 12 months; a flag when a rule fires
-    upwards in the last 12 months, with the first such month."""
+    """Per trust, SPC on monthly palliative coding and comorbidity depth relative to England.
+
+    Each month's value is the trust's figure over the national one of that month (palliative coding
+    rate / national rate; mean secondary diagnoses / national mean), so that a national drift in coding
+    (which moves every trust) is not read as a change at one trust. Both go on an I chart (XmR) with
+    limits fixed after the first 12 months; a flag when a point in the last 12 months is above the upper
+    process limit, with the first such month.
+    """
+    nat = coding.groupby("month_index")[["spells", "palliative", "secondary_diagnoses"]].sum()
+    nat_pall = nat["palliative"] / nat["spells"]
+    nat_depth = nat["secondary_diagnoses"] / nat["spells"]
     rows = []
     recent = last_month - CODING_RECENT_MONTHS + 1
     for org, g in coding.sort_values("month_index").groupby("org_code", sort=True):
@@ -74,14 +83,15 @@ def coding_flags(coding: pd.DataFrame, last_month: int) -> pd.DataFrame:
         months = g["month_index"].to_numpy()
         fix = CODING_FIX_AFTER if len(g) >= CODING_MIN_POINTS else None
         out = {"org_code": org, "months": len(g)}
-        for name, chart, values, den in (
-                ("palliative", "p", g["palliative"].to_numpy(float), g["spells"].to_numpy(float)),
-                ("depth", "i", (g["secondary_diagnoses"] / g["spells"]).to_numpy(float), None)):
+        rel_pall = (g["palliative"] / g["spells"]).to_numpy(float) / nat_pall.loc[months].to_numpy(float)
+        rel_depth = (g["secondary_diagnoses"] / g["spells"]).to_numpy(float) / nat_depth.loc[months].to_numpy(float)
+        for name, values in (("palliative", rel_pall), ("depth", rel_depth)):
             flag, first = False, None
+            values = np.nan_to_num(values, nan=0.0, posinf=0.0)
             if len(g) >= 2:
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore", CareSignalWarning)
-                    res = SPCChart(chart, "neutral", fix_after=fix).fit(values, den)
+                    res = SPCChart("i", "neutral", fix_after=fix).fit(values)
                 up = (np.asarray(res.direction) > 0) & np.isin(np.array(res.rule, dtype=object), CODING_RULES)
                 hits = np.flatnonzero(up & (months >= recent))
                 if hits.size:
@@ -101,10 +111,20 @@ CUSUM_ODDS_RATIO = 2.0
 CUSUM_RESET = "halve"
 CUSUM_FALSE_ALARM = 0.05
 CUSUM_FDR = 0.05
+# A series with under one expected death in the monitored year is not tested: a single death crosses any
+# threshold with a 5% false-alarm probability there, so the chart says nothing about care [A].
+CUSUM_MIN_EXPECTED = 1.0
+# Where the cached false-alarm surface is not reliable, the p-value comes from the statistics core's exact
+# Markov chain on the series' own risks, and the threshold from the surface at q = CURVE_Q_MAX (a
+# higher, more conservative h). Measured 2026-11 against cusum_p_value: with fewer than ~20 expected
+# deaths and an effective risk q above ~0.25, the surface's tail beyond h underflows (p ~ 1e-8 to 1e-300
+# where the exact value is ~0.05-0.15); reported to the statistics core.
+CURVE_Q_MAX = 0.2
+CURVE_E_EXACT = 20.0
 
 
 def run_cusums(series, *, odds_ratio: float = CUSUM_ODDS_RATIO, false_alarm: float = CUSUM_FALSE_ALARM,
-               fdr: float = CUSUM_FDR, curve=None) -> pd.DataFrame:
+               fdr: float = CUSUM_FDR, min_expected: float = CUSUM_MIN_EXPECTED, curve=None) -> pd.DataFrame:
     """Patient-level Bernoulli RA-CUSUM for every trust x diagnosis group series, with FDR control.
 
     Parameters
@@ -116,41 +136,54 @@ def run_cusums(series, *, odds_ratio: float = CUSUM_ODDS_RATIO, false_alarm: flo
     Returns
     -------
     One row per series: spells, observed and expected deaths, threshold ``h`` (false-alarm probability
-    ``false_alarm`` over the series' own volume and risk mix), the largest value of the chart, the first
-    row and month where S reached h, the number of signals, the p-value P0(max S >= observed max), the
-    BH-adjusted p-value and ``flagged`` (a discovery at FDR ``fdr``).
+    ``false_alarm`` over the series' own volume and risk mix), the chart's largest value (with halving),
+    the number of signals (S reached h) and the month of the first, the p-value P0(max S >= observed)
+    of the chart's maximum without reset, the BH-adjusted p-value over the monitored series and
+    ``flagged`` (a discovery at FDR ``fdr``). Series under ``min_expected`` deaths are charted but not
+    tested (``monitored`` False, no p-value).
     """
-    from caresignal.stats.cusum import ThresholdCurve, bernoulli_weights, cusum_batch, mix_summaries
+    from caresignal.stats.cusum import (ThresholdCurve, bernoulli_weights, cusum_batch, cusum_p_value,
+                                        mix_summaries, series_maxima)
     from caresignal.stats.fdr import benjamini_hochberg
 
-    cols = ["org_code", "group", "spells", "observed", "expected", "threshold", "max_s", "signals",
-            "first_signal_month", "p_value", "q_value", "flagged"]
+    cols = ["org_code", "group", "spells", "observed", "expected", "monitored", "threshold", "max_s",
+            "signals", "first_signal_month", "p_value", "q_value", "flagged", "p_method"]
     if series.n_series == 0:
         return pd.DataFrame(columns=cols)
     curve = curve if curve is not None else ThresholdCurve(odds_ratio).fit()
-    lengths = series.lengths
+    lengths, starts = series.lengths, series.starts
+    died = series.died.astype(float)
     _, sum_p, q = mix_summaries(series.risk, lengths, odds_ratio)
-    h = curve.thresholds(sum_p, q, false_alarm)
-    weights = bernoulli_weights(series.died.astype(float), series.risk, odds_ratio)
+    monitored = sum_p >= min_expected
+    h = np.full(series.n_series, np.inf)
+    h[monitored] = curve.thresholds(sum_p[monitored], np.minimum(q[monitored], CURVE_Q_MAX), false_alarm)
+    weights = bernoulli_weights(died, series.risk, odds_ratio)
     values, signal = cusum_batch(weights, lengths, h, reset=CUSUM_RESET)
-    starts = series.starts
     max_s = np.maximum.reduceat(values, starts)
     n_signals = np.add.reduceat(signal.astype(np.int64), starts)
-    # first signal row of each series: the smallest row index with a signal, per series
-    series_of_row = np.repeat(np.arange(series.n_series), lengths)
     first = np.full(series.n_series, -1, dtype=np.int64)
     rows = np.flatnonzero(signal)
     if rows.size:
-        s_of = series_of_row[rows]
+        s_of = np.repeat(np.arange(series.n_series), lengths)[rows]
         keep = np.concatenate([[True], s_of[1:] != s_of[:-1]])
         first[s_of[keep]] = rows[keep]
-    first_month = np.where(first >= 0, series.month_index[np.maximum(first, 0)], -1)
-    p_values = curve.p_values(max_s, sum_p, q)
+    p_values = np.full(series.n_series, np.nan)
+    method = np.array(["none"] * series.n_series, dtype=object)
+    peak = series_maxima(weights, lengths)
+    p_values[monitored] = curve.p_values(peak[monitored], sum_p[monitored], q[monitored])
+    method[monitored] = "curve"
+    exact = np.flatnonzero(monitored & (q > CURVE_Q_MAX) & (sum_p < CURVE_E_EXACT))
+    for k in exact:
+        sl = slice(starts[k], starts[k] + lengths[k])
+        p_values[k] = cusum_p_value(died[sl], series.risk[sl], odds_ratio)
+        method[k] = "exact"
     bh = benjamini_hochberg(p_values, fdr)
+    first_month = pd.array(np.where(first >= 0, series.month_index[np.maximum(first, 0)], 0), dtype="Int64")
+    first_month[(first < 0) | ~monitored] = pd.NA
     return pd.DataFrame({
         "org_code": series.org_code, "group": series.group, "spells": lengths,
-        "observed": np.add.reduceat(series.died.astype(float), starts), "expected": sum_p, "threshold": h,
-        "max_s": max_s, "signals": n_signals,
-        "first_signal_month": pd.array(np.where(first >= 0, first_month, -1), dtype="Int64").astype("Int64"),
-        "p_value": p_values, "q_value": bh.adjusted, "flagged": bh.rejected,
-    }).replace({"first_signal_month": {-1: pd.NA}})
+        "observed": np.add.reduceat(died, starts), "expected": sum_p, "monitored": monitored,
+        "threshold": np.where(monitored, h, np.nan), "max_s": max_s,
+        "signals": np.where(monitored, n_signals, 0), "first_signal_month": first_month,
+        "p_value": p_values, "q_value": bh.adjusted, "flagged": bh.rejected, "p_method": method,
+    })
