@@ -20,6 +20,8 @@ DEFAULT_SIMULATIONS = 10_000
 _BLOCK = 512
 #: Exact enumeration stops with an error beyond this many distinct (S, max S) states.
 EXACT_MAX_STATES = 400_000
+#: Chart values closer than this are the same value (they differ only by float round-off).
+EXACT_MERGE = 1e-7
 
 
 def _sampler(steps: StepDistribution, rng: np.random.Generator):
@@ -105,7 +107,9 @@ def exact_max_distribution(steps: StepDistribution, horizon: int, start: float =
                 f"of {horizon}; use calibration 'markov' or 'simulation' for this horizon and mix")
     order = np.argsort(m)
     m, p = m[order], p[order]
-    uniq, first = np.unique(m, return_index=True)
+    # Sums reached in different orders differ by float round-off: one value per 1e-7 cluster.
+    first = np.flatnonzero(np.concatenate([[True], np.diff(m) > EXACT_MERGE]))
+    uniq = m[first]
     mass = np.add.reduceat(p, first)
     tail = np.cumsum(mass[::-1])[::-1]
     return uniq, np.minimum(tail, 1.0)

@@ -83,7 +83,7 @@ def false_alarm_probability(steps: StepDistribution, threshold: float, horizon: 
         return float((top >= threshold).mean())
     if calibration == "exact":
         vals, tail = _simulate.exact_max_distribution(steps, int(horizon))
-        i = np.searchsorted(vals, threshold - 1e-9, side="left")
+        i = np.searchsorted(vals, threshold - _simulate.EXACT_MERGE, side="left")
         return float(tail[i]) if i < vals.size else 0.0
     raise OptionError(f"calibration must be one of {', '.join(map(repr, CALIBRATIONS))}; "
                       f"got {calibration!r}")
