@@ -21,6 +21,7 @@ from caresignal.engine.diagnostics import c_statistic, calibration_by_decile
 from caresignal.engine.logistic import (RIDGE_LAMBDA, LevelMap, column_names, design_matrix,
                                         fit_binomial, merge_sparse_levels)
 
+YEAR_FACTOR = "year_index"
 # Fitting many models in one loop holds memory in temporaries unless collected now and then.
 GC_EVERY = 50
 
@@ -46,6 +47,8 @@ class GroupModel:
     n_patterns: int
     c_statistic: float
     calibration: pd.DataFrame
+    year_shift: np.ndarray | None = None  # log-odds shift per year code (see year_shifts), or None
+    year_column: int | None = None
 
     @property
     def merges(self) -> list[str]:
@@ -54,7 +57,10 @@ class GroupModel:
     def predict_codes(self, codes: np.ndarray) -> np.ndarray:
         if self.handling in ("no_events", "all_events"):
             return np.full(codes.shape[0], 0.0 if self.handling == "no_events" else 1.0)
-        return expit(design_matrix(codes, list(self.maps)) @ self.coef)
+        eta = design_matrix(codes, list(self.maps)) @ self.coef
+        if self.year_shift is not None:
+            eta = eta + self.year_shift[codes[:, self.year_column]]
+        return expit(eta)
 
     def diagnostics(self) -> dict:
         """Plain values for the store and reports."""
@@ -84,10 +90,52 @@ def fit_group(group: int, codes: np.ndarray, d: np.ndarray, n: np.ndarray, spec:
     if fit.separated:
         fit = fit_binomial(x, d, n, penalty=RIDGE_LAMBDA)
         handling = "merged+penalised" if merged else "penalised"
-    p = expit(x @ fit.coef)
+    eta = x @ fit.coef
+    shift = None
+    year = [j for j, f in enumerate(spec.factors) if f.name == YEAR_FACTOR]
+    if year and (maps[year[0]].merges or fit.penalty > 0):
+        j = year[0]
+        shift = year_shifts(eta, codes[:, j], d, n, spec.factors[j].n_levels)
+        eta = eta + shift[codes[:, j]]
+        handling += "+year-calibrated"
+    p = expit(eta)
     return GroupModel(group, tuple(maps), fit.coef, tuple(column_names(maps)), handling, fit.penalty,
                       fit.iterations, fit.converged, total_n, total_d, len(n), c_statistic(p, d, n),
-                      calibration_by_decile(p, d, n))
+                      calibration_by_decile(p, d, n), shift, year[0] if year else None)
+
+
+def year_shifts(eta: np.ndarray, year: np.ndarray, d: np.ndarray, n: np.ndarray, n_years: int) -> np.ndarray:
+    """Log-odds shift per year level so that each year's expected equals its observed exactly.
+
+    When a year level was merged (no deaths in it) or the fit was penalised, the score equation of
+    that year no longer holds and national observed would differ from expected in that year. The
+    unpenalised MLE of a year effect, given the other coefficients, solves
+    :math:`\sum_{i \in y} n_i\,\mathrm{expit}(\eta_i + \delta_y) = \sum_{i \in y} d_i`, which we solve
+    by Newton's method per year (:math:`\delta_y = -\infty` when the year has no deaths: its risk is 0).
+    """
+    shift = np.zeros(n_years)
+    for y in range(n_years):
+        m = year == y
+        if not m.any():
+            continue
+        target = d[m].sum()
+        if target == 0:
+            shift[y] = -np.inf
+            continue
+        if target == n[m].sum():
+            shift[y] = np.inf
+            continue
+        delta = 0.0
+        for _ in range(100):
+            p = expit(eta[m] + delta)
+            f = (n[m] * p).sum() - target
+            slope = (n[m] * p * (1 - p)).sum()
+            step = f / slope
+            delta -= step
+            if abs(step) < 1e-12:
+                break
+        shift[y] = delta
+    return shift
 
 
 @dataclass(frozen=True)
