@@ -1,0 +1,118 @@
+"""Benchmark: surveillance thresholds of the RA-CUSUM for every trust x diagnosis group.
+
+Generates a national-scale set of series (20,000 by default, about 20 million patients a year, each
+with its own volume and risk mix), then
+
+1. cold: builds the false-alarm surface into an empty cache directory and computes every series'
+   threshold for a 5% false-alarm probability over its 12-month volume;
+2. warm: loads the cached surface and computes the thresholds again;
+3. exact: the per-series search on each series' own patient mix (Markov chain, paired rounding,
+   scaling 600) for a random sample of series, in this same process, to measure the largest relative
+   error of the cached thresholds (must be within 2%) and the speed ratio.
+
+Run: ``.venv/bin/python bench/cusum_thresholds.py [--series 20000] [--check 200] [--seed 1]``.
+Exit status 1 if the error budget or the 60-second target is missed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor
+
+import numpy as np
+
+from caresignal.stats.cusum import (DEFAULT_FALSE_ALARM, ThresholdCurve, bernoulli_steps,
+                                    false_alarm_threshold, mix_summaries)
+
+TIME_TARGET_S = 60.0
+ERROR_TARGET = 0.02
+N_GROUPS = 140
+
+
+def national_series(n_series: int, seed: int):
+    """Volumes and risks: groups with their own risk level and spread, trusts shifting them a little."""
+    rng = np.random.default_rng(seed)
+    group_mu = rng.uniform(-7.0, -1.0, N_GROUPS)
+    group_sd = rng.uniform(0.4, 2.2, N_GROUPS)
+    group = rng.integers(0, N_GROUPS, n_series)
+    volume = np.clip(np.round(rng.lognormal(6.2, 1.2, n_series)), 5, 60_000).astype(np.int64)
+    shift = rng.normal(0.0, 0.3, n_series)
+    mu = np.repeat(group_mu[group] + shift, volume)
+    sd = np.repeat(group_sd[group], volume)
+    risk = 1.0 / (1.0 + np.exp(-(mu + sd * rng.standard_normal(volume.sum()))))
+    return volume, risk
+
+
+def curve_thresholds(curve, volume, risk):
+    n, sum_p, q = mix_summaries(risk, volume, 2.0)
+    return curve.thresholds(sum_p, q, DEFAULT_FALSE_ALARM)
+
+
+def exact_one(args):
+    risks, horizon = args
+    t0 = time.perf_counter()
+    h = false_alarm_threshold(bernoulli_steps(risks, 2.0), DEFAULT_FALSE_ALARM, int(horizon))
+    return h, time.perf_counter() - t0
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--series", type=int, default=20_000)
+    ap.add_argument("--check", type=int, default=200)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--workers", type=int, default=2)
+    args = ap.parse_args(argv)
+
+    t0 = time.perf_counter()
+    volume, risk = national_series(args.series, args.seed)
+    print(f"series: {args.series:,}, patients: {volume.sum():,} "
+          f"(generated in {time.perf_counter() - t0:.1f} s)")
+
+    with tempfile.TemporaryDirectory() as cache:
+        t0 = time.perf_counter()
+        curve = ThresholdCurve(2.0, cache_dir=cache, n_jobs=args.workers).fit()
+        build = time.perf_counter() - t0
+        h_cold = curve_thresholds(curve, volume, risk)
+        cold = time.perf_counter() - t0
+        size_kb = os.path.getsize(curve.path_) / 1024
+        t0 = time.perf_counter()
+        warm_curve = ThresholdCurve(2.0, cache_dir=cache, n_jobs=args.workers).fit()
+        h_warm = curve_thresholds(warm_curve, volume, risk)
+        warm = time.perf_counter() - t0
+    assert warm_curve.from_cache_ and np.array_equal(h_cold, h_warm)
+    print(f"cold (build surface {build:.1f} s + {args.series:,} thresholds): {cold:.1f} s; "
+          f"cache file {size_kb:.0f} KB")
+    print(f"warm (load cache + {args.series:,} thresholds): {warm:.2f} s")
+
+    rng = np.random.default_rng(args.seed + 1)
+    pick = rng.choice(args.series, size=min(args.check, args.series), replace=False)
+    starts = np.concatenate([[0], np.cumsum(volume)[:-1]])
+    jobs = [(risk[starts[i]: starts[i] + volume[i]], volume[i]) for i in pick]
+    t0 = time.perf_counter()
+    with ProcessPoolExecutor(max_workers=args.workers) as pool:
+        exact = list(pool.map(exact_one, jobs))
+    wall = time.perf_counter() - t0
+    h_exact = np.array([h for h, _ in exact])
+    per_series = np.array([s for _, s in exact])
+    rel = h_cold[pick] / h_exact - 1.0
+    worst = int(np.argmax(np.abs(rel)))
+    i = pick[worst]
+    print(f"exact search (Markov chain, each series' own mix, scaling 600) on {pick.size} series: "
+          f"{wall:.1f} s wall on {args.workers} workers, {per_series.mean():.2f} s per series")
+    print(f"largest relative error of cached thresholds: {abs(rel[worst]):.3%} "
+          f"(series {i}: {volume[i]} patients, h exact {h_exact[worst]:.4f}, cached {h_cold[i]:.4f}); "
+          f"mean |error| {np.mean(np.abs(rel)):.3%}")
+    projected = per_series.mean() * args.series / args.workers
+    print(f"baseline projected for {args.series:,} series on {args.workers} workers: {projected:,.0f} s; "
+          f"ratio baseline/cold {projected / cold:,.0f}x, baseline/warm {projected / warm:,.0f}x")
+    ok = abs(rel[worst]) <= ERROR_TARGET and cold <= TIME_TARGET_S
+    print("PASS" if ok else "FAIL", f"(targets: error <= {ERROR_TARGET:.0%}, cold <= {TIME_TARGET_S:.0f} s)")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
