@@ -69,8 +69,10 @@ def trust_context(world: World, pos: int) -> TrustContext:
     org = world.orgs.iloc[pos]
     rng = world.rng("admissions", "trust-traits", org["org_code"])
     annual = world.annual_volume(NATIONAL_SPELLS_PER_YEAR)[pos]
-    age_shift = rng.normal(0.0, 1.5)
-    emergency_odds = float(np.exp(rng.normal(0.0, 0.15)))
+    # Between-trust case-mix spread [A], widened until crude trust mortality spans roughly the
+    # published P10-P90 of 2.2%-4.5% (calibration section 2) with quality explaining only part of it.
+    age_shift = rng.normal(0.0, 3.5)
+    emergency_odds = float(np.exp(rng.normal(0.0, 0.3)))
     if org["trust_type"] == "acute_specialist":
         emergency_odds *= 0.3
     extra = 0.0
@@ -80,11 +82,12 @@ def trust_context(world: World, pos: int) -> TrustContext:
         if s.org_code != org["org_code"]:
             continue
         if s.kind == "case_mix_bait":
-            age_shift += s.effect["age_shift_years"]
+            # Exactly the planted case mix (no random trust shift on top).
+            age_shift = s.effect["age_shift_years"]
             extra += s.effect["charlson_shift"]
             # Odds multiplier giving that emergency share of index spells; readmissions add the rest.
             target = s.effect["emergency_share"] - (m.EMERGENCY_ALL_SPELLS - m.EMERGENCY_INDEX_TARGET)
-            emergency_odds *= m.solve_odds(m.GROUP_EMERGENCY, m.GROUP_SHARE, target)
+            emergency_odds = m.solve_odds(m.GROUP_EMERGENCY, m.GROUP_SHARE, target)
         elif s.kind == "general_failure":
             gf = dict(s.effect, onset=world.month_index(s.onset_month))
         elif s.kind == "noise_month" and s.effect["source"] == "admissions":
@@ -116,9 +119,10 @@ class Calendar:
         self.month_idx = np.searchsorted(self.month_start, days, side="right") - 1
         weekend = weekday >= 5
         window = days < self.n_days
-        # Emergency admissions peak in winter [A, ~10%]; fewer at weekends. Electives dip in August and
+        # Emergency admissions peak in winter [A, 6% above the mean in January]; fewer at weekends.
+        # Electives dip in August and
         # over Christmas and are rare at weekends.
-        emerg = (1 + 0.10 * self.season) * np.where(weekend, 0.85, 1.05) * window
+        emerg = (1 + 0.06 * self.season) * np.where(weekend, 0.85, 1.05) * window
         holiday = (month_of_year == 8) * 0.12 + ((month_of_year == 12) & (doy > 350)) * 0.5
         elect = (1 - holiday) * np.where(weekend, 0.15, 1.0) * window
         flat = window.astype(float)

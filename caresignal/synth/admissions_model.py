@@ -26,7 +26,7 @@ import numpy as np
 from caresignal.synth.diagnosis_groups import GROUPS
 
 # --- mortality model coefficients [A], see the module docstring -------------------------------------
-INTERCEPT = -0.83               # alpha: national calibration to 3.0% of ordinary spells (tuned)
+INTERCEPT = -0.87               # alpha: national calibration to 3.0% of ordinary spells (tuned)
 MALE_LOGODDS = 0.15
 CLASS_LOGODDS = {"emergency": 0.0, "transfer": 0.2, "elective": -1.9, "maternity": 0.0,
                  "day_case": -4.5, "regular_attender": -4.0}
