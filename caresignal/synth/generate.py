@@ -23,6 +23,7 @@ import sys
 import time
 from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -170,6 +171,9 @@ def generate_england(out, *, seed: int, trusts: int = 150, months: int = 36, sta
         Print a line per admissions chunk to stderr.
     workers : int, optional
         Processes to use (default: up to 2, the cores available). The output does not depend on it.
+        Worker processes start with ``forkserver``, which re-imports the calling script: call this from
+        under ``if __name__ == "__main__":`` (otherwise the pool breaks and the generation is redone in
+        this process, with the same output).
     """
     t_start = time.perf_counter()
     world = build_world(seed, trusts=trusts, months=months, start=start, scale=scale)
@@ -180,6 +184,17 @@ def generate_england(out, *, seed: int, trusts: int = 150, months: int = 36, sta
     workers = workers or max(1, min(2, len(os.sched_getaffinity(0))))
     if workers < 1:
         raise OptionError(f"workers must be at least 1; got {workers}")
+    try:
+        return _generate_into(world, out, workers, progress, t_start)
+    except BrokenProcessPool:
+        if workers == 1:
+            raise
+        print("generate: the worker processes could not start; generating in this process instead",
+              file=sys.stderr)
+        return _generate_into(world, out, 1, progress, t_start)
+
+
+def _generate_into(world: World, out: Path, workers: int, progress: bool, t_start: float) -> GenerationSummary:
     rows: dict[str, int] = {}
     seconds: dict[str, float] = {}
 
