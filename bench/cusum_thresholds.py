@@ -31,6 +31,8 @@ from caresignal.stats.cusum import (DEFAULT_FALSE_ALARM, ThresholdCurve, bernoul
 TIME_TARGET_S = 60.0
 ERROR_TARGET = 0.02
 N_GROUPS = 140
+#: Volumes below this are reported apart: few patients make the (E, q) summary least accurate.
+SMALL_SERIES = 150
 
 
 def national_series(n_series: int, seed: int):
@@ -106,6 +108,13 @@ def main(argv=None) -> int:
     print(f"largest relative error of cached thresholds: {abs(rel[worst]):.3%} "
           f"(series {i}: {volume[i]} patients, h exact {h_exact[worst]:.4f}, cached {h_cold[i]:.4f}); "
           f"mean |error| {np.mean(np.abs(rel)):.3%}")
+    small = volume[pick] < SMALL_SERIES
+    for label, mask in (("series with >= %d patients" % SMALL_SERIES, ~small),
+                        ("series with < %d patients" % SMALL_SERIES, small)):
+        if mask.any():
+            err = np.abs(rel[mask])
+            print(f"  {label}: {mask.sum()}, largest |error| {err.max():.3%}, "
+                  f"95th percentile {np.quantile(err, 0.95):.3%}, share over 2% {np.mean(err > ERROR_TARGET):.1%}")
     projected = per_series.mean() * args.series / args.workers
     print(f"baseline projected for {args.series:,} series on {args.workers} workers: {projected:,.0f} s; "
           f"ratio baseline/cold {projected / cold:,.0f}x, baseline/warm {projected / warm:,.0f}x")
