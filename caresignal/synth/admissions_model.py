@@ -135,11 +135,6 @@ def draw_from(rng: np.random.Generator, table: np.ndarray, n: int) -> np.ndarray
     return table[rng.integers(0, table.size, n, dtype=np.int32)]
 
 
-def draw_categorical(rng: np.random.Generator, cdf: np.ndarray, n: int) -> np.ndarray:
-    """``n`` draws from the distribution with cumulative probabilities ``cdf`` (int16 indices)."""
-    return np.minimum(np.searchsorted(cdf, rng.random(n), side="right"), len(cdf) - 1).astype(np.int16)
-
-
 def draw_age(rng: np.random.Generator, group: np.ndarray, shift: np.ndarray | float) -> np.ndarray:
     """Age in years: normal per group (shifted for adults), truncated to 0-105; perinatal groups 0."""
     mean = GROUP_AGE_MEAN[group] + np.where(IS_CHILD_GROUP[group] | IS_MATERNITY[group], 0.0, shift)
