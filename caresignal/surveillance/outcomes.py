@@ -216,6 +216,11 @@ def _breast(out: OutcomesResult, res, a: int) -> pd.DataFrame:
                                       "p_value": f"{short}_p_value"})
         part[f"{short}_ratio_no_ibr"] = part["org_code"].map(ibr_ratio.get(0, pd.Series(dtype=float)))
         part[f"{short}_ratio_ibr"] = part["org_code"].map(ibr_ratio.get(1, pd.Series(dtype=float)))
+        # the audit reports mastectomy with immediate reconstruction separately: band that stratum too
+        with_ibr = by_ibr[(by_ibr["ibr"] == 1) & (by_ibr["expected"] > 0)]
+        if len(with_ibr):
+            b_ibr, _ = signals.band_ratios(with_ibr, method="exact", level=BREAST_LEVEL)
+            part[f"{short}_ibr_band"] = part["org_code"].map(b_ibr.set_index("org_code")["band"])
         merged = part if merged is None else merged.merge(part.drop(columns=["procedures"]), on="org_code")
     ibr = res.ibr[(res.ibr["month_index"] > last - REPORT_MONTHS) & (res.ibr["month_index"] <= last)]
     ibr = ibr.groupby("org_code", as_index=False)[["procedures", "ibr"]].sum()
