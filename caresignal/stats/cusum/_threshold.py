@@ -38,10 +38,6 @@ def _can_signal(steps: StepDistribution) -> None:
                           "gives the target; check the odds ratio and the risks")
 
 
-def arl_markov(steps, h, scaling=DEFAULT_SCALING, _rounded=None):
-    return _markov.arl_markov(steps, h, scaling, _rounded=_rounded)
-
-
 def arl_threshold(steps: StepDistribution, arl0: float, calibration: str = "markov", *,
                   scaling: float = DEFAULT_SCALING, n_simulations: int = 2_000, seed: int = 0) -> float:
     """Smallest ``h`` whose in-control ARL (rows from ``S = 0``) is ``arl0``."""
