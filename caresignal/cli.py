@@ -115,6 +115,7 @@ def outcomes(
 
 
 from caresignal.cli_stats import stats_app  # noqa: E402  (registered after the core commands)
+from caresignal import cli_cusum, cli_funnel, cli_spc  # noqa: E402,F401  (they register on stats_app)
 
 app.add_typer(stats_app, name="stats", help="Statistical methods on a CSV file (SPC, funnel, CUSUM).")
 
