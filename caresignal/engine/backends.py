@@ -119,3 +119,25 @@ _IBIS_TYPES = {"str": "string", "int": "int64", "float": "float64", "bool": "boo
 def unbound_table(source: Source, name: str | None = None):
     """An Ibis table of a source's schema with no connection: for compiling SQL (snapshot tests, docs)."""
     return ibis.table({c.name: _IBIS_TYPES[c.type] for c in source.columns}, name=name or source.name)
+
+
+def materialise(expr, prefix: str = "caresignal"):
+    """Compute ``expr`` once on its own backend and keep it there; returns ``(table, release)``.
+
+    DuckDB: a temporary table, dropped by ``release()`` with plain SQL (Ibis 12's ``drop_table`` and
+    ``Table.release`` fail against DuckDB 2.0 with a parser error). Spark: ``Table.cache()`` (a persisted
+    DataFrame) and its ``release``.
+    """
+    import uuid
+
+    con = ibis.get_backend(expr)
+    if con.name == "duckdb":
+        name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+        table = con.create_table(name, expr, temp=True)
+
+        def release() -> None:
+            con.raw_sql(f'DROP TABLE IF EXISTS "{name}"')
+
+        return table, release
+    table = expr.cache()
+    return table, table.release

@@ -28,6 +28,7 @@ from caresignal.engine import cohort, coding, expected, readmissions
 from caresignal.engine.covariates import (ADMISSION_METHOD, ADMISSION_MONTH, ADMISSION_SOURCE, AGE_GROUP,
                                           BIRTHWEIGHT_GROUP, CHARLSON_GROUP, DEPRIVATION_QUINTILE,
                                           PALLIATIVE, SEX, PatternSpec, year_index_factor)
+from caresignal.engine.backends import materialise
 from caresignal.engine.cusum_input import CusumSeries, cusum_spells
 from caresignal.engine.models import ModelSet, fit_models
 
@@ -124,6 +125,7 @@ class Runner:
     def __init__(self, progress: Callable | None = None):
         self.timings: list[StageTiming] = []
         self.progress = progress
+        self.cache: dict = {}  # backend tables shared between stages of one run
 
     def stage(self, name: str, func: Callable[[], object], rows: Callable[[object], int] = len):
         start = time.perf_counter()
@@ -173,14 +175,36 @@ def years_in(first_month: int, last_month: int, n_months: int) -> int:
     return max(1, -(-span // 12))
 
 
-def run_shmi(runner: Runner, inputs: EngineInputs, res: EngineResult) -> None:
-    """SHMI-style models and observed/expected per trust, group and month over the fit window."""
+# Columns of the SHMI spells kept in the backend between stages (SHMI fit, expected deaths, CUSUM).
+KEPT_COLUMNS = ("org_code", "group", "month_index", "discharge_date", "spell_id", "died", "pattern")
+
+
+def shmi_spells(runner: Runner, inputs: EngineInputs, res: EngineResult):
+    """The SHMI cohort of the fit window with its pattern key, computed once and cached on the backend
+    (``Table.cache()``: a temporary table on DuckDB, a persisted DataFrame on Spark). The year index is
+    the key's last digit, so ``pattern // n_years`` is the key of the same spell without it (the CUSUM
+    models' key)."""
+    if runner.cache.get("shmi_as_of") == res.as_of:
+        return runner.cache["shmi_spec"], runner.cache["shmi_rows"]
     cohort_t = cohort.shmi_cohort(inputs.admissions, perinatal_groups=inputs.perinatal_groups,
                                   specialist_orgs=inputs.specialist_orgs)
     rows = cohort.window(cohort_t, res.as_of, FIT_MONTHS)
     spec = PatternSpec(SHMI_FACTORS + (year_index_factor(years_in(res.first_month, res.as_of, FIT_MONTHS)),),
                        inputs.n_groups)
-    models, agg, keyed = fit_family(runner, "SHMI", rows, spec)
+    keyed = expected.with_pattern(rows, spec).select(*KEPT_COLUMNS)
+    keyed, release = runner.stage("SHMI: cohort and pattern keys", lambda: materialise(keyed), rows=lambda t: 0)
+    runner.cache.update(shmi_as_of=res.as_of, shmi_spec=spec, shmi_rows=keyed, release=release)
+    return spec, keyed
+
+
+def run_shmi(runner: Runner, inputs: EngineInputs, res: EngineResult) -> None:
+    """SHMI-style models and observed/expected per trust, group and month over the fit window."""
+    spec, keyed = shmi_spells(runner, inputs, res)
+    agg = runner.stage("SHMI: aggregate patterns", lambda: expected.aggregate_patterns(keyed).execute())
+    n_models = int(np.unique(spec.decode(agg["pattern"].to_numpy())[0]).size) if len(agg) else 0
+    models = runner.stage(f"SHMI: fit {n_models} models",
+                          lambda: fit_models(agg, spec, progress=runner.ticker("SHMI: fit", n_models)),
+                          rows=lambda m: len(m.models))
     probs = probabilities_table(models, agg["pattern"].to_numpy())
     with_p = expected.join_probabilities(keyed, probs)
     oe = runner.stage("SHMI: expected deaths", lambda: expected.observed_expected(
@@ -270,13 +294,19 @@ def run_cusum_input(runner: Runner, inputs: EngineInputs, res: EngineResult) -> 
     if windows is None:
         return
     (b0, b1), (m0, m1) = windows
-    cohort_t = cohort.shmi_cohort(inputs.admissions, perinatal_groups=inputs.perinatal_groups,
-                                  specialist_orgs=inputs.specialist_orgs)
+    shmi_spec, rows = shmi_spells(runner, inputs, res)
+    # the same spells without the year index: the CUSUM model's key is the SHMI key's leading digits
+    n_years = shmi_spec.factors[-1].n_levels
     spec = PatternSpec(SHMI_FACTORS, inputs.n_groups)
-    baseline = cohort_t.filter((cohort_t.month_index >= b0) & (cohort_t.month_index <= b1))
-    models, _, _ = fit_family(runner, "CUSUM baseline", baseline, spec)
-    monitored = expected.with_pattern(
-        cohort_t.filter((cohort_t.month_index >= m0) & (cohort_t.month_index <= m1)), spec)
+    rows = rows.mutate(pattern=(rows.pattern // n_years).cast("int64"))
+    baseline = rows.filter((rows.month_index >= b0) & (rows.month_index <= b1))
+    agg = runner.stage("CUSUM baseline: aggregate patterns",
+                       lambda: expected.aggregate_patterns(baseline).execute())
+    n_models = int(np.unique(spec.decode(agg["pattern"].to_numpy())[0]).size) if len(agg) else 0
+    models = runner.stage(f"CUSUM baseline: fit {n_models} models",
+                          lambda: fit_models(agg, spec, progress=runner.ticker("CUSUM baseline: fit", n_models)),
+                          rows=lambda m: len(m.models))
+    monitored = rows.filter((rows.month_index >= m0) & (rows.month_index <= m1))
     keys = runner.stage("CUSUM: monitored patterns",
                         lambda: expected.distinct_patterns(monitored).execute()["pattern"].to_numpy())
     with_p = expected.join_probabilities(monitored, probabilities_table(models, keys))
@@ -303,7 +333,12 @@ def run_engine(inputs: EngineInputs, as_of: int | None = None, *, stages=ALL_STA
                          f"({cohort.format_month(first)})", file="admissions.parquet")
     runner = Runner(progress)
     res = EngineResult(as_of=as_of, first_month=first)
-    for name in stages:
-        _RUNNERS[name](runner, inputs, res)
+    try:
+        for name in stages:
+            _RUNNERS[name](runner, inputs, res)
+    finally:
+        # drop the cached tables now (left to the garbage collector, DuckDB may be gone by then)
+        if "release" in runner.cache:
+            runner.cache.pop("release")()
     res.timings = runner.timings
     return res
