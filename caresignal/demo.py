@@ -87,22 +87,30 @@ def load(out: Path, database_url: str):
     return report
 
 
-def run_surveillance(database_url: str) -> str:
-    """Run the surveillance that exists over the store and return one line saying what it did.
+def run_surveillance(database_url: str, data_dir: Path) -> str:
+    """Run the surveillance that exists over the store and return what it did.
 
-    This is the single call site where surveillance joins the demo. At this stage the loader derives
-    the observations of every registry indicator as it loads, so there is nothing further to run: the
-    function reports what the store now holds. Later issues (signals, triangulation, alerts) run their
-    ``caresignal.surveillance`` entry point from here.
+    This is the single call site where surveillance joins the demo. The loader has already derived the
+    observations of every registry indicator from the sources; here the outcomes engine adds the
+    case-mix adjusted indicators (SHMI-style mortality with its funnel banding, RA-CUSUM alerts with FDR
+    control, coding-change flags, readmissions and breast surgery) for the latest month. Later issues
+    (signals, triangulation, alerts) run their ``caresignal.surveillance`` entry points from here too.
     """
     from caresignal.store.repository import Store
+    from caresignal.surveillance.outcomes import run_outcomes
 
+    outcomes = run_outcomes(data_dir, engine="duckdb", database_url=database_url)
     store = Store(database_url)
-    latest = store.latest_observations()
-    orgs = store.organisations()
+    try:
+        latest = store.latest_observations()
+        orgs = store.organisations()
+    finally:
+        close = getattr(store, "close", None)
+        if close:
+            close()
     indicators = {o.indicator_id for o in latest}
     return (f"[3/4] surveillance: {len(indicators)} indicators with observations for {len(orgs)} "
-            f"organisations (derived by the loader); signals and alerts arrive in later issues")
+            f"organisations\n" + outcomes.summary())
 
 
 def run_demo(out: Path, database_url: str, *, seed: int = 2013, trusts: int = 40, months: int = 36,
@@ -115,7 +123,7 @@ def run_demo(out: Path, database_url: str, *, seed: int = 2013, trusts: int = 40
         check_port_free(host, port)  # fail before minutes of work, not after
     generate_if_needed(out, seed=seed, trusts=trusts, months=months, scale=scale)
     load(out, database_url)
-    _say(run_surveillance(database_url))
+    _say(run_surveillance(database_url, out))
     if not serve:
         _say("[4/4] not serving (--no-serve); start the dashboard with: caresignal serve "
              f"--database {database_url}")
