@@ -127,7 +127,7 @@ def main(argv=None) -> int:
 
     result, total, curve_s = monthly_step(args.out, args.engine)
     print(f"\nmonthly step ({args.engine}), as-of {result.as_of}:")
-    print(f"{'stage':48s} {'seconds':>8s} {'rows':>12s} {'rows/s':>12s}")
+    print(f"{'stage':48s} {'seconds':>8s} {'rows out':>12s} {'rows/s':>12s}")
     for s in result.timings:
         print(f"{s.name:48s} {s.seconds:8.2f} {s.rows:12,d} {s.rows_per_second:12,.0f}")
     peak = peak_rss_gb()
@@ -141,7 +141,8 @@ def main(argv=None) -> int:
     # the models of the monthly step (re-run the SHMI stage to keep them: compute_outcomes keeps
     # frames, not models)
     engine_res = run_engine(read_inputs(connect("duckdb"), args.out), stages=("shmi",))
-    pattern_seconds = sum(s.seconds for s in engine_res.timings if s.name.startswith("SHMI: aggregate")
+    pattern_seconds = sum(s.seconds for s in engine_res.timings
+                          if s.name.startswith(("SHMI: cohort", "SHMI: aggregate"))
                           or s.name.startswith("SHMI: fit"))
     row_seconds, worst, compared, skipped = baseline(args.out, engine_res.shmi.models, engine_res.as_of)
     print(f"\nrow-level baseline: statsmodels Logit on every spell, {compared} groups ({skipped} skipped: no "
