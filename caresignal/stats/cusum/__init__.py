@@ -6,7 +6,8 @@ is :func:`cusum_path` (one series) and :func:`cusum_batch` (thousands of series 
 
 Thresholds: :class:`CusumThreshold` (ARL or false-alarm probability; Markov chain, simulation or exact
 enumeration) and, for surveillance of every trust x diagnosis group, :class:`ThresholdCurve` with
-:func:`surveillance_thresholds`. p-values: :func:`cusum_p_value` and ``ThresholdCurve.p_values``; FDR
+:func:`surveillance_thresholds` (which re-solves short series on their own mix with
+:func:`refine_thresholds`). p-values: :func:`cusum_p_value` and ``ThresholdCurve.p_values``; FDR
 across series: :func:`caresignal.stats.fdr.benjamini_hochberg`.
 """
 
@@ -23,6 +24,7 @@ from caresignal.stats.cusum._markov import (DEFAULT_SCALING, StepDistribution, a
                                             poisson_steps, signal_probability)
 from caresignal.stats.cusum._path import RESETS, cusum_batch, cusum_path
 from caresignal.stats.cusum._pvalue import cusum_p_value, series_maxima
+from caresignal.stats.cusum._refine import refine_thresholds
 from caresignal.stats.cusum._simulate import (exact_max_distribution, simulate_max,
                                               simulate_run_lengths)
 from caresignal.stats.cusum._threshold import (CALIBRATIONS, arl_threshold, false_alarm_probability,
@@ -38,7 +40,7 @@ __all__ = [
     "cusum_batch", "cusum_p_value", "cusum_path", "default_cache_dir", "effective_risk",
     "exact_max_distribution", "false_alarm_probability", "false_alarm_threshold", "imperial_cusum",
     "mix_summaries", "mix_summary", "paired_rounding", "poisson_cusum", "poisson_steps",
-    "poisson_weights", "series_maxima", "signal_probability", "simulate_max", "simulate_run_lengths",
+    "poisson_weights", "refine_thresholds", "series_maxima", "signal_probability", "simulate_max", "simulate_run_lengths",
     "surveillance_thresholds", "vlad_chart", "vlad_increments", "zscore_cusum", "zscore_weights",
     "zscores",
 ]
