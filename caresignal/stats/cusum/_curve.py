@@ -5,9 +5,12 @@ Why it works. In control, a Bernoulli RA-CUSUM with odds ratio ``R`` moves up by
 *expected events* ``E = sum p`` rather than in patients, events arrive at rate one, and what is left of
 the patient mix is mainly the drift per expected event, ``D = sum log(1 - p + R p) / sum p``. So each
 series is summarised by two numbers: ``E`` over the horizon (volume times mean risk) and its
-*effective risk* ``q``, the constant risk with the same drift, ``log(1 - q + R q) / q = D``. A series
-and a constant-risk chart with the same ``(E, q)`` have thresholds within a fraction of a percent
-(checked by ``bench/cusum_thresholds.py`` against the Markov chain on each series' own mix).
+*effective risk* ``q``, the constant risk with the same drift, ``log(1 - q + R q) / q = D``. For
+series of 400 patients or more and at least one expected event, a series and a constant-risk chart
+with the same ``(E, q)`` have thresholds within 1.5% (mean 0.5%; ``bench/cusum_thresholds.py``
+against the Markov chain on each series' own mix). Shorter series, whose thresholds also depend on
+the spread of their jump sizes, can be 4-13% low from the surface alone: :func:`surveillance_thresholds`
+re-solves them on their own mix (:mod:`._refine`).
 
 The surface ``log P0(max_{t <= n} S_t >= h)`` is computed once per odds ratio on a grid of ``q``,
 ``h`` and ``E`` (Markov chain, paired rounding; see :mod:`._markov`) and saved as a small ``.npz`` under
@@ -283,7 +286,7 @@ def surveillance_thresholds(risk, lengths, *, horizon_rows=None, false_alarm: fl
         Re-solve, on their own patient mix, the series the ``(E, q)`` summary serves least well
         (horizons under ``REFINE_MAX_ROWS`` patients or under ``REFINE_MAX_EXPECTED`` expected events;
         :func:`caresignal.stats.cusum.refine_thresholds`), starting from the cached thresholds.
-        Measured by ``bench/cusum_thresholds.py``: largest error 3.8% without, 1.2% with.
+        Measured by ``bench/cusum_thresholds.py``: largest error 3.8% without, 1.0% with.
     n_jobs : int
         Processes for the refinement.
 
