@@ -55,6 +55,8 @@ _H_BLOCK = 16
 #: of thresholds against one set for a 5% false-alarm rate; CareSignal then controls the national
 #: false discovery rate over the p-values (Benjamini-Hochberg), so 5% per series is the screening level.
 DEFAULT_FALSE_ALARM = 0.05
+#: The surface's slope of log P in h is read between alpha and this multiple of it.
+SLOPE_RATIO = 1.25
 
 
 def default_cache_dir() -> Path:
@@ -302,6 +304,10 @@ def surveillance_thresholds(risk, lengths, *, horizon_rows=None, false_alarm: fl
     curve = curve if curve is not None else ThresholdCurve(odds_ratio).fit()
     h = curve.thresholds(expected, q, false_alarm)
     if refine:
+        # Local slope of log P in h on the surface, for the re-solve's first Newton step.
+        h_more = curve.thresholds(expected, q, min(false_alarm * SLOPE_RATIO, 0.999))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            slopes = np.log(min(false_alarm * SLOPE_RATIO, 0.999) / false_alarm) / (h_more - h)
         h = refine_thresholds(risk, lengths, h, horizon_rows=rows, false_alarm=false_alarm,
-                              odds_ratio=odds_ratio, n_jobs=n_jobs)
+                              odds_ratio=odds_ratio, slopes=slopes, n_jobs=n_jobs)
     return h
