@@ -38,6 +38,9 @@ FOLLOW_ON_FACTOR = 1.227
 # ~13-14% of emergency discharges are readmitted as emergencies within 30 days (NHS Digital 2017/18: 13.8%).
 READMIT_P = {"emergency": 0.133, "transfer": 0.133, "elective": 0.06, "maternity": 0.03,
              "day_case": 0.02, "regular_attender": 0.02}
+# Care-home residents come back as emergencies more often [A]; this is where care-home residence acts,
+# not on the risk of death, which only has terms a SHMI-style model adjusts for (admissions_model).
+CARE_HOME_READMIT_LOGODDS = 0.3
 LATER_P_OLD, LATER_P_YOUNG = 0.22, 0.10     # another unrelated spell 31-365 days later [A]
 REGULAR_REPEAT_P = 0.8                      # regular attenders come back for the next treatment [A]
 
@@ -169,7 +172,7 @@ def _index_spells(rng: np.random.Generator, ctx: TrustContext, cal: Calendar) ->
                   -1).astype(np.int16)
     return dict(patient=np.arange(n, dtype=np.int64), group=group, method=method, cls=cls, day=day,
                 age=age, male=male, decile=_decile(rng, ctx, emergency), care_home=care_home, n_sec=n_sec,
-                charlson=charlson, bw=bw, readmission=np.zeros(n, dtype=bool))
+                charlson=charlson, bw=bw)
 
 
 def _complete(rng: np.random.Generator, ctx: TrustContext, cal: Calendar, s: dict) -> dict:
@@ -181,7 +184,7 @@ def _complete(rng: np.random.Generator, ctx: TrustContext, cal: Calendar, s: dic
                       np.where(s["care_home"] & emergency, CARE_HOME,
                                np.where(m.IS_PERINATAL[group] & (method == MATERNITY), OTHER_SOURCE,
                                         np.where(rng.random(n) < 0.015, OTHER_SOURCE, USUAL)))).astype(np.int8)
-    los = m.length_of_stay(rng, group, age, cls, emergency)
+    los = m.length_of_stay(rng, group, age, cls, emergency, s["care_home"])
     month = cal.at(cal.month_idx, day)
     class_effect = np.select([cls == DAY_CASE, cls == REGULAR, method == ELECTIVE, method == TRANSFER],
                              [m.CLASS_LOGODDS["day_case"], m.CLASS_LOGODDS["regular_attender"],
@@ -197,9 +200,8 @@ def _complete(rng: np.random.Generator, ctx: TrustContext, cal: Calendar, s: dic
         pall_ratio = 1 + (ctx.gf["palliative_coding_ratio"] - 1) * ramp
     for k, lor in ctx.noise:
         trust_effect += np.where(month == k, lor, 0.0)
-    logit = m.true_logit(group, age.astype(float), s["male"], class_effect, s["care_home"],
-                         s["charlson"], cal.at(cal.season, day), s["bw"].astype(float), s["readmission"],
-                         trust_effect)
+    logit = m.true_logit(group, age.astype(float), s["male"], class_effect, s["charlson"],
+                         cal.at(cal.season, day), s["bw"].astype(float), trust_effect)
     risk = m.sigmoid(logit)
     died = rng.random(n) < risk
     in_hosp = died & (cls == ORDINARY) & (rng.random(n) < m.IN_HOSPITAL_SHARE)
@@ -226,7 +228,7 @@ def _follow_ons(rng: np.random.Generator, ctx: TrustContext, cal: Calendar, p: d
                      [READMIT_P["day_case"], READMIT_P["regular_attender"], READMIT_P["maternity"],
                       READMIT_P["elective"]], READMIT_P["emergency"])
     lo = np.log(base / (1 - base)) + 0.06 * (p["charlson"] - 2) + 0.03 * (5.5 - p["decile"]) \
-        + 0.05 * (p["age"] - 60) / 10
+        + 0.05 * (p["age"] - 60) / 10 + CARE_HOME_READMIT_LOGODDS * p["care_home"]
     u = rng.random(n)
     readmit = alive & (u < m.sigmoid(lo))
     regular = alive & ~readmit & (cls == REGULAR) & (rng.random(n) < REGULAR_REPEAT_P)
@@ -260,7 +262,7 @@ def _follow_ons(rng: np.random.Generator, ctx: TrustContext, cal: Calendar, p: d
                 male=p["male"][idx], decile=p["decile"][idx],
                 care_home=p["care_home"][idx] & emergency, n_sec=(p["n_sec"][idx] + grow * n_sec_step).astype(np.int16),
                 charlson=(p["charlson"][idx] + grow * np.minimum(ch_step, 2)).astype(np.int16),
-                bw=np.where(m.IS_PERINATAL[group], p["bw"][idx], -1).astype(np.int16), readmission=r)
+                bw=np.where(m.IS_PERINATAL[group], p["bw"][idx], -1).astype(np.int16))
 
 
 OUTPUT_FIELDS = ("patient", "day", "discharge", "age", "male", "decile", "method", "source", "cls", "group",

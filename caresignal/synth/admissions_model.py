@@ -6,7 +6,7 @@ that case-mix methods (SHMI-like, HSMR-like, RA-CUSUM) are judged against:
 .. math::
 
     \\operatorname{logit} p = \\alpha + \\beta_{0g} + \\beta_{1g}\\,\\frac{age - 70}{10} + 0.15\\,[male]
-        + \\gamma_{class} + 0.4\\,[care\\ home] + 0.12\\,C_{true} + 0.08\\cos(2\\pi (doy - 15)/365.25)
+        + \\gamma_{class} + 0.12\\,C_{true} + 0.08\\cos(2\\pi (doy - 15)/365.25)
         + 1.8\\,\\max(0, 2.5 - bw/1000)\\,[perinatal] + q_t + s
 
 where :math:`g` is the diagnosis group (parameters in ``diagnosis_groups.py``), :math:`C_{true}` the true
@@ -14,6 +14,16 @@ Charlson score, :math:`q_t` the trust's quality effect and :math:`s` the planted
 :math:`\\alpha` is tuned once so that national crude mortality of ordinary spells is ~3.0% (calibration
 section 2: 284,780 deaths / 9.33M SHMI spells, 3.05%, 2025). ``p`` is the probability of death in
 hospital or within 30 days of discharge, the SHMI outcome.
+
+Every patient-level term is one the SHMI risk model adjusts for (age, sex, admission method and day
+case, admission month for the season, Charlson index, birthweight for perinatal groups), seen by the
+model through its groupings (5-year age bands, Charlson groups, birthweight bands). What remains is
+the trust (:math:`q_t`) and the planted scenarios (:math:`s`), which are what surveillance should find.
+Care-home residence and being an emergency readmission used to raise the risk too (+0.4 and +0.2 log
+odds); a SHMI-style model cannot see either, so a model judged against this truth would have trailed it
+for reasons that are not its fault (per-group c-statistic up to 0.05 below the truth's). They now shape
+what a SHMI-style model does not predict: care-home residents are readmitted more often
+(``CARE_HOME_READMIT_LOGODDS`` in ``admissions.py``) and stay longer (``CARE_HOME_LOS_FACTOR``).
 
 Coding is generated after the outcome and does not change ``p``: palliative care coding (~17% of
 deaths, Dr Foster 2012/13) and, at the general-failure trust, deeper comorbidity coding.
@@ -26,15 +36,13 @@ import numpy as np
 from caresignal.synth.diagnosis_groups import GROUPS
 
 # --- mortality model coefficients [A], see the module docstring -------------------------------------
-INTERCEPT = -0.87               # alpha: national calibration to 3.0% of ordinary spells (tuned)
+INTERCEPT = -0.805              # alpha: national calibration to 3.05% of ordinary spells (tuned, see docstring)
 MALE_LOGODDS = 0.15
 CLASS_LOGODDS = {"emergency": 0.0, "transfer": 0.2, "elective": -1.9, "maternity": 0.0,
                  "day_case": -4.5, "regular_attender": -4.0}
-CARE_HOME_LOGODDS = 0.4
 CHARLSON_LOGODDS = 0.12
 SEASON_LOGODDS = 0.08           # winter excess mortality, peak mid-January
 BIRTHWEIGHT_LOGODDS = 1.8       # per kg below 2.5 kg, perinatal groups only
-READMISSION_LOGODDS = 0.2       # an emergency readmission is a sicker patient than the index spell
 
 # --- case mix [A] --------------------------------------------------------------------------------
 EMERGENCY_INDEX_TARGET = 0.315  # emergency share of index spells; readmissions bring all spells to ~36%
@@ -49,6 +57,7 @@ REGULAR_ATTENDER = {"Chemotherapy and radiotherapy admissions": 0.2, "Chronic ki
                     "Deficiency and other anaemia": 0.08, "Leukaemias": 0.08, "Multiple myeloma": 0.1}
 TRANSFER_SHARE = 0.025          # of non-maternity ordinary admissions, arriving from another hospital
 ZERO_LOS_EMERGENCY = 0.18       # emergency spells discharged the same day
+CARE_HOME_LOS_FACTOR = 1.25     # care-home residents stay longer (frailty, discharge back to care) [A]
 BIRTHWEIGHT_MEAN_SD = {"Liveborn, normal birthweight": (3400, 470),
                        "Short gestation, low birthweight and fetal growth retardation": (1850, 650),
                        "Respiratory distress and other perinatal respiratory conditions": (2700, 800),
@@ -189,11 +198,12 @@ def draw_comorbidity(rng: np.random.Generator, age: np.ndarray, emergency: np.nd
 
 
 def length_of_stay(rng: np.random.Generator, group: np.ndarray, age: np.ndarray, cls: np.ndarray,
-                   emergency: np.ndarray) -> np.ndarray:
+                   emergency: np.ndarray, care_home: np.ndarray | bool = False) -> np.ndarray:
     """Days from admission to discharge: 0 for day cases and regular attenders; 1 + a log-normal
-    number of further days with the group's mean for ordinary spells, longer with age; ~18% of emergencies same day [A]."""
+    number of further days with the group's mean for ordinary spells, longer with age and for care-home
+    residents (x ``CARE_HOME_LOS_FACTOR``); ~18% of emergencies same day [A]."""
     n = group.size
-    mean = GROUP_LOS[group] * np.exp(0.008 * (age - 60))
+    mean = GROUP_LOS[group] * np.exp(0.008 * (age - 60)) * np.where(care_home, CARE_HOME_LOS_FACTOR, 1.0)
     # Stay beyond the first day is log-normal (sigma 0.9), a long right tail like real stays.
     mu = np.log(np.maximum(mean - 0.5, 0.3)) - 0.405
     los = 1 + np.floor(np.exp(mu + 0.9 * rng.standard_normal(n)))
@@ -203,12 +213,15 @@ def length_of_stay(rng: np.random.Generator, group: np.ndarray, age: np.ndarray,
 
 
 def true_logit(group: np.ndarray, age: np.ndarray, male: np.ndarray, class_effect: np.ndarray,
-               care_home: np.ndarray, charlson_true: np.ndarray, season_cos: np.ndarray,
-               birthweight: np.ndarray, readmission: np.ndarray, trust_effect: np.ndarray | float) -> np.ndarray:
-    """The true log-odds of death within 30 days of discharge (module docstring)."""
+               charlson_true: np.ndarray, season_cos: np.ndarray, birthweight: np.ndarray,
+               trust_effect: np.ndarray | float) -> np.ndarray:
+    """The true log-odds of death within 30 days of discharge (module docstring).
+
+    Only case-mix terms a SHMI-style model adjusts for, plus ``trust_effect`` (quality and planted
+    scenarios); care-home residence and readmission deliberately do not enter (module docstring).
+    """
     x = (INTERCEPT + GROUP_BASE[group] + GROUP_SLOPE[group] * (age - 70.0) / 10.0
-         + MALE_LOGODDS * male + class_effect + CARE_HOME_LOGODDS * care_home
-         + CHARLSON_LOGODDS * charlson_true + SEASON_LOGODDS * season_cos
-         + READMISSION_LOGODDS * readmission + trust_effect)
+         + MALE_LOGODDS * male + class_effect
+         + CHARLSON_LOGODDS * charlson_true + SEASON_LOGODDS * season_cos + trust_effect)
     bw_term = BIRTHWEIGHT_LOGODDS * np.maximum(0.0, 2.5 - birthweight / 1000.0)
     return x + np.where(IS_PERINATAL[group], bw_term, 0.0)
