@@ -173,20 +173,37 @@ def c_table(inputs, final):
     return _true_and_model_c(inputs, final)
 
 
+# The comparison is with the generator's full true risk, trust quality and planted effects included:
+# that is the proof as stated, and the trust terms are what the model must not adjust for. Their share
+# of within-group discrimination is small (quality SD 0.1 log odds): measured on this world, the
+# c-statistic of the true risk without the trust quality differs from the full one by at most 0.005 in
+# any group with >= 100 deaths, and every finding below holds against either.
+
+
 def test_c_statistic_close_to_true_risk_overall(c_table, capsys):
     diff = (c_table["c_model"] - c_table["c_true"]).abs()
     with capsys.disabled():
         print(f"\nc-statistic vs true risk over {len(c_table)} groups with >= {C_MIN_DEATHS} deaths: median "
               f"|diff| {diff.median():.4f}, 90th percentile {diff.quantile(0.9):.4f}, within 0.01: "
               f"{(diff <= C_TOLERANCE).mean():.0%}")
-    assert diff.median() <= C_TOLERANCE
-    assert diff.quantile(0.9) <= 0.06
+    assert diff.median() <= C_TOLERANCE / 2
+    assert diff.quantile(0.9) <= 2 * C_TOLERANCE
+
+
+def test_no_group_model_discriminates_worse_than_true_risk_by_more_than_001(c_table):
+    """The case-mix model misses nothing the true risk uses: every patient-level term of the generator's
+    risk is a SHMI covariate (admissions_model), and sparse levels merge into like levels (logistic).
+    Before both fixes the model trailed the truth by up to 0.047 (day cases merged into emergencies,
+    care-home and readmission terms the model cannot see)."""
+    assert (c_table["c_model"] - c_table["c_true"] >= -C_TOLERANCE).all(), c_table
 
 
 @pytest.mark.xfail(strict=True, reason=(
-    "the generator's true risk has terms SHMI does not adjust for: care-home residence (+0.4 log odds), "
-    "emergency readmission (+0.2), trust quality (SD 0.1) and a continuous age slope. On this world 30 of "
-    "47 groups with >= 100 deaths are within 0.01; the rest differ by up to 0.07 (e.g. 'Other lower "
-    "respiratory disease': true 0.875, model 0.823)."))
+    "in-sample optimism, not missing case mix: every remaining gap is the model's c-statistic ABOVE the "
+    "true risk's (each group's model has ~35 parameters fitted to the same spells it is scored on). On "
+    "this world 36 of 47 groups with >= 100 deaths are within 0.01 (median |diff| 0.003, 90th percentile "
+    "0.011); the largest are 'Coma, stupor and brain damage' (224 deaths: true 0.764, model 0.791) and "
+    "'Cancer of colon' (115 deaths, +0.014). No death threshold on this world passes: with >= 300 deaths "
+    "24 of 27. At scale 0.1 (3.3 times the deaths), 46 of 47 groups with >= 300 deaths pass (max 0.0105)."))
 def test_c_statistic_within_001_of_true_risk_in_every_group(c_table):
     assert ((c_table["c_model"] - c_table["c_true"]).abs() <= C_TOLERANCE).all(), c_table

@@ -54,6 +54,16 @@ def test_sparse_ordered_level_merges_into_neighbour_and_nominal_into_largest():
     assert m.mapping[0] == m.mapping[2]
 
 
+def test_sparse_nominal_level_merges_into_the_level_with_the_nearest_rate():
+    # Day cases (no deaths) in a mostly emergency group: merging into the most populous level
+    # (emergency, 8%) would give them the emergency risk; the nearest rate is elective (1%).
+    codes = np.array([0, 1, 2])
+    m = merge_sparse_levels("method", ("elective", "emergency", "day_case"), False, codes,
+                            np.array([2, 80, 0]), np.array([200, 1000, 300]))
+    assert m.merges == (("day_case", "elective"),)
+    assert m.mapping[2] == m.mapping[0] != m.mapping[1]
+
+
 def test_all_death_level_is_sparse_too():
     m = merge_sparse_levels("x", ("a", "b", "c"), True, np.array([0, 1, 2]), np.array([3, 5, 7]),
                             np.array([30, 50, 7]))
