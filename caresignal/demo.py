@@ -105,9 +105,7 @@ def run_surveillance(database_url: str, data_dir: Path) -> str:
         latest = store.latest_observations()
         orgs = store.organisations()
     finally:
-        close = getattr(store, "close", None)
-        if close:
-            close()
+        store.close()
     indicators = {o.indicator_id for o in latest}
     return (f"[3/4] surveillance: {len(indicators)} indicators with observations for {len(orgs)} "
             f"organisations\n" + outcomes.summary())

@@ -52,15 +52,15 @@ def derivation_sql(d: Derivation, relation: RelationFor, months: list[str] | Non
         ds = d.denominator_source
         dorg = q(SOURCES[ds.source].org_column)
         dwhere = f"WHERE ({ds.where})" if ds.where else ""
-        covered = f"(SELECT {{}}(p) FROM (SELECT {_period(d.source, d.period)} AS p FROM base))"
-        sql += (f", den AS (SELECT {dorg} AS __org, {_period(ds.source, ds.period)} AS __period, "
+        # Zero only inside the months the numerator's source covers: a source that was never loaded
+        # (or ends earlier) means "no data", not "no events".
+        sql += (f", span AS (SELECT min(p) AS lo, max(p) AS hi FROM "
+                f"(SELECT {_period(d.source, d.period)} AS p FROM base)), den AS (SELECT {dorg} AS __org, {_period(ds.source, ds.period)} AS __period, "
                 f"CAST(({ds.expression}) AS DOUBLE) AS denominator FROM {relation(ds.source)} {dwhere} "
                 "GROUP BY 1, 2) "
                 "SELECT den.__org, den.__period, coalesce(agg.numerator, 0), den.denominator, agg.expected "
-                "FROM den LEFT JOIN agg USING (__org, __period) WHERE den.__period IS NOT NULL "
-                # Zero only inside the months the numerator's source covers: a source that was never
-                # loaded (or ends earlier) means "no data", not "no events".
-                f"AND den.__period BETWEEN {covered.format('min')} AND {covered.format('max')}")
+                "FROM den LEFT JOIN agg USING (__org, __period) CROSS JOIN span "
+                "WHERE den.__period IS NOT NULL AND den.__period BETWEEN span.lo AND span.hi")
     elif d.zero_fill and months:
         values = ", ".join(f"('{m}')" for m in months)
         sql += (f", months(__period) AS (VALUES {values}), "

@@ -133,6 +133,19 @@ def _diagnostics(name: str, family, period: str) -> tuple[list[dict], list[pd.Da
     return rows, cals
 
 
+def _band_family(out: OutcomesResult, family, indicator_id: str, as_of: int,
+                 stage: str | None = None) -> pd.DataFrame:
+    """Band a model family's 12-month ratios per trust, record the funnel's phi and tau2 and add the
+    ratio observations; ``stage`` times the banding as a named stage."""
+    def band():
+        return signals.band_ratios(_window(family.oe, as_of, REPORT_MONTHS))
+
+    frame, funnel = _timed(out, stage, band) if stage else band()
+    out.funnels[indicator_id] = {"phi": funnel.phi, "tau2": funnel.tau2}
+    out.observations += _ratio_observations(frame, indicator_id, as_of)
+    return frame
+
+
 def _timed(result: OutcomesResult, name: str, func: Callable, rows: int = 0):
     start = time.perf_counter()
     out = func()
@@ -147,31 +160,26 @@ def compute_outcomes(inputs: EngineInputs, as_of: str | None = None, *, engine: 
     a = res.as_of
     out = OutcomesResult(as_of=format_month(a), engine=engine, timings=list(res.timings))
     diag_rows, cal_frames = [], []
+
+    def diagnose(name: str, family) -> None:
+        rows, cals = _diagnostics(name, family, out.as_of)
+        diag_rows.extend(rows)
+        cal_frames.extend(cals)
+
     if res.shmi is not None:
-        shmi, fr = _timed(out, "SHMI: banding", lambda: signals.band_ratios(_window(res.shmi.oe, a, REPORT_MONTHS)))
-        out.shmi, out.funnels[SHMI_ID] = shmi, {"phi": fr.phi, "tau2": fr.tau2}
-        out.observations += _ratio_observations(shmi, SHMI_ID, a)
-        r, c = _diagnostics("shmi", res.shmi, out.as_of)
-        diag_rows += r
-        cal_frames += c
+        out.shmi = _band_family(out, res.shmi, SHMI_ID, a, stage="SHMI: banding")
+        diagnose("shmi", res.shmi)
     if res.hsmr is not None:
-        hsmr, fr = signals.band_ratios(_window(res.hsmr.oe, a, REPORT_MONTHS))
-        out.hsmr, out.funnels[HSMR_ID] = hsmr, {"phi": fr.phi, "tau2": fr.tau2}
-        out.observations += _ratio_observations(hsmr, HSMR_ID, a)
-        r, c = _diagnostics("hsmr", res.hsmr, out.as_of)
-        diag_rows += r
-        cal_frames += c
+        out.hsmr = _band_family(out, res.hsmr, HSMR_ID, a)
+        diagnose("hsmr", res.hsmr)
     if res.readmission is not None:
-        readm, fr = signals.band_ratios(_window(res.readmission.oe, a, REPORT_MONTHS))
+        readm = _band_family(out, res.readmission, READMISSION_ID, a)
         los = res.los[(res.los["month_index"] > a - REPORT_MONTHS)].groupby("org_code", as_index=False)[
             ["bed_days"]].sum()
         readm = readm.merge(los, on="org_code", how="left")
         readm["mean_los"] = readm["bed_days"] / readm["spells"]
-        out.readmission, out.funnels[READMISSION_ID] = readm, {"phi": fr.phi, "tau2": fr.tau2}
-        out.observations += _ratio_observations(readm, READMISSION_ID, a)
-        r, c = _diagnostics("readmission", res.readmission, out.as_of)
-        diag_rows += r
-        cal_frames += c
+        out.readmission = readm
+        diagnose("readmission", res.readmission)
     if res.coding is not None:
         out.coding = res.coding
         out.coding_flags = _timed(out, "coding: SPC", lambda: signals.coding_flags(res.coding, a))
@@ -185,9 +193,7 @@ def compute_outcomes(inputs: EngineInputs, as_of: str | None = None, *, engine: 
     if res.breast:
         out.breast = _breast(out, res, a)
         for name, fam in res.breast.items():
-            r, c = _diagnostics(f"breast_{name}", fam, out.as_of)
-            diag_rows += r
-            cal_frames += c
+            diagnose(f"breast_{name}", fam)
     if res.cusum is not None:
         out.cusum = _timed(out, "CUSUM: thresholds, charts, FDR",
                            lambda: signals.run_cusums(res.cusum, curve=curve), rows=int(res.cusum.lengths.sum()))
