@@ -3,15 +3,34 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated, Optional
 
 import typer
 
 from caresignal.cli_common import friendly_errors
-from caresignal.cli_stats import CsvTable, option_choice, print_json, stats_app
+from caresignal.cli_stats import CsvTable, JsonFlag, print_json, stats_app
 from caresignal.domain.errors import InputError
 
-
-_CUSUM_METHODS = ("bernoulli", "vlad", "poisson", "zscore")
+# Options that ``cusum`` and ``cusum-threshold`` share word for word, declared once. Options whose
+# help differs between the two (--odds-ratio, --phase1, --arl0, --false-alarm, --calibration) stay
+# with their command.
+InputFile = Annotated[Path, typer.Option(
+    "--input", help="CSV file, one row per patient (in discharge order) or per period.")]
+OutcomeColumn = Annotated[Optional[str], typer.Option(
+    "--outcome", help="Column of 0/1 outcomes (1 = the adverse event).")]
+RiskColumn = Annotated[Optional[str], typer.Option(
+    "--risk", help="Column of a risk score; the risk is a logistic regression on it over the "
+                   "phase-I rows.")]
+ProbabilityColumn = Annotated[Optional[str], typer.Option(
+    "--probability", help="Column of each row's predicted risk (0 to 1).")]
+ObservedColumn = Annotated[Optional[str], typer.Option(
+    "--observed", help="Column of observed counts per period.")]
+ExpectedColumn = Annotated[Optional[str], typer.Option(
+    "--expected", help="Column of expected counts per period.")]
+MethodChoice = Annotated[str, typer.Option("--method", help="bernoulli, vlad, poisson or zscore.")]
+DirectionChoice = Annotated[str, typer.Option("--direction", help="up, down or both.")]
+HorizonRows = Annotated[Optional[int], typer.Option(
+    "--horizon", help="Rows (patients or periods) for --false-alarm.")]
 
 
 def _cusum_data(input: Path, method, outcome, risk, probability, observed, expected, phase1):
@@ -22,9 +41,10 @@ def _cusum_data(input: Path, method, outcome, risk, probability, observed, expec
     phase-I rows (1..N) and applied to every row.
     """
     from caresignal.domain.errors import OptionError
-    from caresignal.stats.cusum import LogisticRisk
+    from caresignal.stats._base import check_choice
+    from caresignal.stats.cusum import METHODS, LogisticRisk
 
-    option_choice("--method", method, _CUSUM_METHODS)
+    check_choice("--method", method, METHODS)
     rows_form = outcome is not None
     counts_form = observed is not None or expected is not None
     if rows_form == counts_form:
@@ -74,13 +94,14 @@ def _cusum_data(input: Path, method, outcome, risk, probability, observed, expec
 
 def _cusum_calibrate(kind, method, mix, odds_ratio, direction, arl0, false_alarm, horizon, calibration):
     from caresignal.domain.errors import OptionError
-    from caresignal.stats.cusum import CusumThreshold
+    from caresignal.stats._base import check_choice
+    from caresignal.stats.cusum import CALIBRATIONS, CusumThreshold
 
     if (arl0 is None) == (false_alarm is None):
         raise OptionError("give one of --arl0 N or --false-alarm P --horizon N")
     if false_alarm is not None and horizon is None:
         raise OptionError("--false-alarm needs --horizon N (rows: patients or periods)")
-    option_choice("--calibration", calibration, ("markov", "simulation", "exact"))
+    check_choice("--calibration", calibration, CALIBRATIONS)
     est = CusumThreshold(method=method, odds_ratio=odds_ratio, direction=direction, arl0=arl0,
                          false_alarm=false_alarm, horizon=horizon, calibration=calibration)
     if kind == "rows":
@@ -88,30 +109,20 @@ def _cusum_calibrate(kind, method, mix, odds_ratio, direction, arl0, false_alarm
     return est.fit(expected=mix)
 
 
-_CUSUM_INPUT_HELP = {
-    "input": "CSV file, one row per patient (in discharge order) or per period.",
-    "outcome": "Column of 0/1 outcomes (1 = the adverse event).",
-    "risk": "Column of a risk score; the risk is a logistic regression on it over the phase-I rows.",
-    "probability": "Column of each row's predicted risk (0 to 1).",
-    "observed": "Column of observed counts per period.",
-    "expected": "Column of expected counts per period.",
-}
-
-
 @stats_app.command("cusum")
 @friendly_errors
 def cusum_command(
-    input: Path = typer.Option(..., "--input", help=_CUSUM_INPUT_HELP["input"]),
-    outcome: str = typer.Option(None, "--outcome", help=_CUSUM_INPUT_HELP["outcome"]),
-    risk: str = typer.Option(None, "--risk", help=_CUSUM_INPUT_HELP["risk"]),
-    probability: str = typer.Option(None, "--probability", help=_CUSUM_INPUT_HELP["probability"]),
-    observed: str = typer.Option(None, "--observed", help=_CUSUM_INPUT_HELP["observed"]),
-    expected: str = typer.Option(None, "--expected", help=_CUSUM_INPUT_HELP["expected"]),
-    method: str = typer.Option(..., "--method", help="bernoulli, vlad, poisson or zscore."),
+    input: InputFile = ...,
+    outcome: OutcomeColumn = None,
+    risk: RiskColumn = None,
+    probability: ProbabilityColumn = None,
+    observed: ObservedColumn = None,
+    expected: ExpectedColumn = None,
+    method: MethodChoice = ...,
     odds_ratio: float = typer.Option(2.0, "--odds-ratio",
                                      help="Odds ratio to detect (rate ratio for poisson); the lower "
                                           "chart uses its inverse."),
-    direction: str = typer.Option("up", "--direction", help="up, down or both."),
+    direction: DirectionChoice = "up",
     reset: str = typer.Option("zero", "--reset", help="After a signal: none, zero or halve (h/2)."),
     phase1: int = typer.Option(None, "--phase1", help="Rows 1..N fit the risk model and the "
                                                       "threshold's patient mix (default all)."),
@@ -119,17 +130,18 @@ def cusum_command(
     arl0: float = typer.Option(None, "--arl0", help="Set h for this in-control ARL (rows)."),
     false_alarm: float = typer.Option(None, "--false-alarm",
                                       help="Set h for this false-alarm probability over --horizon."),
-    horizon: int = typer.Option(None, "--horizon", help="Rows (patients or periods) for --false-alarm."),
+    horizon: HorizonRows = None,
     calibration: str = typer.Option("markov", "--calibration", help="markov, simulation or exact."),
-    as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a summary."),
+    as_json: JsonFlag = False,
 ) -> None:
     """Risk-adjusted CUSUM, VLAD, Poisson or z-score CUSUM of a CSV file (signals are 1-based rows)."""
     from caresignal.domain.errors import OptionError
     from caresignal.stats import cusum as cs
+    from caresignal.stats._base import check_choice
 
     kind, a, b, mix = _cusum_data(input, method, outcome, risk, probability, observed, expected, phase1)
-    option_choice("--direction", direction, ("up", "down", "both"))
-    option_choice("--reset", reset, ("none", "zero", "halve"))
+    check_choice("--direction", direction, cs.DIRECTIONS)
+    check_choice("--reset", reset, cs.RESETS)
     if threshold is not None:
         if arl0 is not None or false_alarm is not None:
             raise OptionError("give only one of --threshold, --arl0 or --false-alarm")
@@ -154,25 +166,28 @@ def cusum_command(
 @stats_app.command("cusum-threshold")
 @friendly_errors
 def cusum_threshold_command(
-    input: Path = typer.Option(..., "--input", help=_CUSUM_INPUT_HELP["input"]),
-    outcome: str = typer.Option(None, "--outcome", help=_CUSUM_INPUT_HELP["outcome"]),
-    risk: str = typer.Option(None, "--risk", help=_CUSUM_INPUT_HELP["risk"]),
-    probability: str = typer.Option(None, "--probability", help=_CUSUM_INPUT_HELP["probability"]),
-    observed: str = typer.Option(None, "--observed", help=_CUSUM_INPUT_HELP["observed"]),
-    expected: str = typer.Option(None, "--expected", help=_CUSUM_INPUT_HELP["expected"]),
-    method: str = typer.Option(..., "--method", help="bernoulli, vlad, poisson or zscore."),
+    input: InputFile = ...,
+    outcome: OutcomeColumn = None,
+    risk: RiskColumn = None,
+    probability: ProbabilityColumn = None,
+    observed: ObservedColumn = None,
+    expected: ExpectedColumn = None,
+    method: MethodChoice = ...,
     odds_ratio: float = typer.Option(2.0, "--odds-ratio", help="Odds ratio (rate ratio for poisson)."),
-    direction: str = typer.Option("up", "--direction", help="up, down or both."),
+    direction: DirectionChoice = "up",
     phase1: int = typer.Option(None, "--phase1", help="Rows 1..N give the patient mix (default all)."),
     arl0: float = typer.Option(None, "--arl0", help="Target in-control ARL (rows)."),
     false_alarm: float = typer.Option(None, "--false-alarm", help="Target false-alarm probability."),
-    horizon: int = typer.Option(None, "--horizon", help="Rows (patients or periods) for --false-alarm."),
+    horizon: HorizonRows = None,
     calibration: str = typer.Option("markov", "--calibration",
                                     help="markov (paired rounding, scaling 600), simulation or exact."),
-    as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a summary."),
+    as_json: JsonFlag = False,
 ) -> None:
     """Threshold h for a CUSUM from the phase-I patient mix: by ARL or false-alarm probability."""
-    option_choice("--direction", direction, ("up", "down", "both"))
+    from caresignal.stats._base import check_choice
+    from caresignal.stats.cusum import DIRECTIONS
+
+    check_choice("--direction", direction, DIRECTIONS)
     kind, _a, _b, mix = _cusum_data(input, method, outcome, risk, probability, observed, expected, phase1)
     result = _cusum_calibrate(kind, method, mix, odds_ratio, direction, arl0, false_alarm, horizon,
                               calibration).result()

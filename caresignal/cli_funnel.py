@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from caresignal.cli_common import friendly_errors
-from caresignal.cli_stats import CsvTable, option_choice, print_json, stats_app
+from caresignal.cli_stats import CsvTable, JsonFlag, print_json, stats_app
 from caresignal.domain.errors import InputError
 
 
@@ -32,19 +32,20 @@ def funnel_command(
     exact_variant: str = typer.Option("interpolated", "--exact-variant",
                                       help="For --method exact: interpolated (Spiegelhalter 2005) "
                                            "or gamma (FunnelPlotR)."),
-    as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a summary."),
+    as_json: JsonFlag = False,
 ) -> None:
     """Funnel plot bands: {"target", "phi", "tau2", "units": [{unit, value, z, p_value, lower,
     upper, band}]}. See docs/funnel-plots.md."""
     import warnings
 
     from caresignal.domain.errors import OptionError
-    from caresignal.stats.funnel import METHODS, TYPES, FunnelPlot
+    from caresignal.stats._base import check_choice
+    from caresignal.stats.funnel import EXACT_VARIANTS, METHODS, TYPES, FunnelPlot
 
-    option_choice("--type", type_, TYPES)
-    option_choice("--method", method, METHODS)
-    option_choice("--level", level, tuple(_FUNNEL_LEVELS))
-    option_choice("--exact-variant", exact_variant, ("interpolated", "gamma"))
+    check_choice("--type", type_, TYPES)
+    check_choice("--method", method, METHODS)
+    check_choice("--level", level, _FUNNEL_LEVELS)
+    check_choice("--exact-variant", exact_variant, EXACT_VARIANTS)
     if (expected is None) == (denominator is None):
         raise OptionError("give exactly one of --expected (ratio) or --denominator "
                           "(proportion, rate)")

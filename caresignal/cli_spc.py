@@ -83,6 +83,7 @@ def spc_command(
     exclude: list[str] = typer.Option(None, "--exclude", help="1-based point number left out of limits "
                                                               "and rules (repeat or comma-separate)."),
     multiplier: float = typer.Option(3.0, "--multiplier", help="Sigma multiplier of the process limits."),
+    # not the shared JsonFlag alias: tests/stats/test_spc_docs.py reads each option from its default
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a summary."),
 ) -> None:
     """SPC chart (Making Data Count): {"points": [{x, y, cl, lpl, upl, lpl95, upl95, rule,
@@ -94,10 +95,12 @@ def spc_command(
     from caresignal.stats._base import check_choice
     from caresignal.stats.spc import CHARTS, SPCChart, SPCValueError, icon_table
     from caresignal.stats.spc._validate import MAY_HAVE_DENOMINATOR, NEEDS_DENOMINATOR, SUBGROUP_CHARTS
+    from caresignal.stats.spc.icons import IMPROVEMENTS
+    from caresignal.stats.spc.rules import TWO_IN_THREE_MODES
 
     check_choice("--chart", chart, CHARTS)
-    check_choice("--improvement", improvement, ("increase", "decrease", "neutral"))
-    check_choice("--two-in-three", two_in_three, ("mdc2023", "legacy"))
+    check_choice("--improvement", improvement, IMPROVEMENTS)
+    check_choice("--two-in-three", two_in_three, TWO_IN_THREE_MODES)
     if chart in NEEDS_DENOMINATOR and denominator is None:
         raise OptionError(f"--chart {chart} needs --denominator")
     if denominator is not None and chart not in NEEDS_DENOMINATOR | MAY_HAVE_DENOMINATOR:

@@ -12,12 +12,17 @@ import csv
 import json
 import math
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
 from caresignal.domain.errors import InputError
 
 stats_app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False)
+
+# Options that read the same on every stats command, declared once (Typer copies the OptionInfo
+# for each command that uses the alias, so sharing it is safe).
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of a summary.")]
 
 
 class CsvTable:
@@ -104,12 +109,3 @@ def print_json(payload: dict) -> None:
         return obj
 
     typer.echo(json.dumps(clean(payload), indent=None))
-
-
-def option_choice(option: str, value, allowed):
-    """Return ``value`` if allowed, else an OptionError naming the option and the allowed values."""
-    from caresignal.domain.errors import OptionError
-
-    if value not in allowed:
-        raise OptionError(f"{option} must be one of {', '.join(map(str, allowed))}; got {value!r}")
-    return value

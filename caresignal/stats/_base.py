@@ -17,10 +17,22 @@ from caresignal.domain.errors import OptionError
 
 
 def check_choice(name: str, value: Any, allowed: Iterable[Any]) -> Any:
-    """Return ``value`` if it is one of ``allowed``; otherwise say which are allowed."""
+    """Return ``value`` if it is one of ``allowed``; otherwise say which are allowed.
+
+    The one "must be one of" check of the package, for estimator arguments (``name`` is the
+    argument, e.g. ``reset``) and CLI options alike (``name`` is the option, e.g. ``--method``).
+    The message reads ``<name> must be one of a, b, c; got 'x'``: the allowed values unquoted,
+    as a user would type them, and the value received as its ``repr`` so that an empty string or
+    stray spaces show.
+
+    Raises
+    ------
+    OptionError
+        When ``value`` is not among ``allowed``.
+    """
     allowed = tuple(allowed)
     if value not in allowed:
-        shown = ", ".join(repr(a) for a in allowed)
+        shown = ", ".join(str(a) for a in allowed)
         raise OptionError(f"{name} must be one of {shown}; got {value!r}")
     return value
 

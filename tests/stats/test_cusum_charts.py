@@ -41,7 +41,7 @@ def test_empty_and_never_positive_series():
 
 
 def test_bad_reset_names_the_allowed_values():
-    with pytest.raises(OptionError, match="reset must be one of 'none', 'zero', 'halve'"):
+    with pytest.raises(OptionError, match="^reset must be one of none, zero, halve; got 'half'$"):
         cs.cusum_path(W, 3.0, "half")
 
 

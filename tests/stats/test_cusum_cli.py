@@ -118,6 +118,10 @@ def test_bad_input_is_one_line_with_file_line_column(tmp_path, content, args, me
      "--method must be one of bernoulli, vlad, poisson, zscore; got 'ewma'"),
     (["--method", "bernoulli", "--threshold", "2", "--reset", "half"],
      "--reset must be one of none, zero, halve; got 'half'"),
+    (["--method", "bernoulli", "--threshold", "2", "--direction", ""],
+     "--direction must be one of up, down, both; got ''"),
+    (["--method", "bernoulli", "--arl0", "100", "--calibration", "mc"],
+     "--calibration must be one of markov, simulation, exact; got 'mc'"),
     (["--method", "bernoulli"], "give one of --arl0 N or --false-alarm P --horizon N"),
     (["--method", "bernoulli", "--false-alarm", "0.1"], "--false-alarm needs --horizon N"),
     (["--method", "bernoulli", "--threshold", "2", "--phase1", "99"],
@@ -128,6 +132,13 @@ def test_bad_options_name_the_option(patients, args, message):
     out = run("cusum", "--input", patients, "--outcome", "died", "--probability", "risk", *args)
     assert out.exit_code == 2
     assert message in out.stderr and len(out.stderr.strip().splitlines()) == 1
+
+
+def test_threshold_command_checks_direction_before_reading_the_file(tmp_path):
+    out = run("cusum-threshold", "--input", tmp_path / "never-read.csv", "--outcome", "died",
+              "--probability", "risk", "--method", "bernoulli", "--arl0", "100", "--direction", "Up")
+    assert out.exit_code == 2
+    assert out.stderr.strip() == "--direction must be one of up, down, both; got 'Up'"
 
 
 def test_missing_file(tmp_path):

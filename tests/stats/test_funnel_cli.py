@@ -120,6 +120,7 @@ def test_proportion_over_denominator_names_the_line(tmp_path):
                               "winsorised; got 'poisson'"),
     (("--type", "count"), "--type must be one of ratio, proportion, rate; got 'count'"),
     (("--level", "90"), "--level must be one of 95, 99.8; got '90'"),
+    (("--exact-variant", "midp"), "--exact-variant must be one of interpolated, gamma; got 'midp'"),
     (("--method", "wilson"), "method 'wilson' does not apply to type 'ratio'; it applies to: "
                              "proportion"),
     (("--denominator", "e"), "give exactly one of --expected (ratio) or --denominator "

@@ -112,12 +112,13 @@ def test_not_fitted_says_what_to_call():
 
 # -- options refused with the allowed values ----------------------------------------------------
 @pytest.mark.parametrize("params, message", [
-    ({"method": "poisson"}, "method must be one of 'exact', 'byar', 'wilson'"),
-    ({"data_type": "count"}, "data_type must be one of 'ratio', 'proportion', 'rate'"),
+    ({"method": "poisson"}, "^method must be one of exact, byar, wilson, shmi, multiplicative, "
+                            "winsorised; got 'poisson'$"),
+    ({"data_type": "count"}, "^data_type must be one of ratio, proportion, rate; got 'count'$"),
     ({"level": 90}, "level must be one of 95, 99.8; got 90"),
     ({"method": "wilson"}, "method 'wilson' does not apply to type 'ratio'; it applies to: proportion"),
     ({"trim": 0.6}, "trim must be a number between 0 and 0.5"),
-    ({"exact_variant": "midp"}, "exact_variant must be one of 'interpolated', 'gamma'"),
+    ({"exact_variant": "midp"}, "^exact_variant must be one of interpolated, gamma; got 'midp'$"),
 ])
 def test_bad_options(params, message):
     with pytest.raises(OptionError, match=message):
