@@ -7,8 +7,9 @@ is :func:`cusum_path` (one series) and :func:`cusum_batch` (thousands of series 
 Thresholds: :class:`CusumThreshold` (ARL or false-alarm probability; Markov chain, simulation or exact
 enumeration) and, for surveillance of every trust x diagnosis group, :class:`ThresholdCurve` with
 :func:`surveillance_thresholds` (which re-solves short series on their own mix with
-:func:`refine_thresholds`). p-values: :func:`cusum_p_value` and ``ThresholdCurve.p_values``; FDR
-across series: :func:`caresignal.stats.fdr.benjamini_hochberg`.
+:func:`refine_thresholds`). p-values: :func:`cusum_p_value` (one series), :func:`batch_p_values`
+(many, each on its own mix), ``ThresholdCurve.p_values`` (the surface where it is reliable, the chain
+elsewhere) and the rigorous tail bound :func:`ville_bound`; FDR across series: :func:`caresignal.stats.fdr.benjamini_hochberg`.
 """
 
 from caresignal.stats.cusum._chart import (DIRECTIONS, METHODS, CusumResult, bernoulli_cusum,
@@ -16,14 +17,14 @@ from caresignal.stats.cusum._chart import (DIRECTIONS, METHODS, CusumResult, ber
                                            zscore_cusum)
 from caresignal.stats.cusum._curve import (DEFAULT_FALSE_ALARM, ThresholdCurve, default_cache_dir,
                                            effective_risk, mix_summaries, mix_summary,
-                                           surveillance_thresholds)
+                                           p_value_selection, surveillance_thresholds)
 from caresignal.stats.cusum._estimators import (CusumThreshold, LogisticRisk, NotFittedError,
                                                 ThresholdResult)
 from caresignal.stats.cusum._markov import (DEFAULT_SCALING, StepDistribution, arl_markov,
                                             bernoulli_steps, bernoulli_z_steps, paired_rounding,
                                             poisson_steps, signal_probability)
 from caresignal.stats.cusum._path import RESETS, cusum_batch, cusum_path
-from caresignal.stats.cusum._pvalue import cusum_p_value, series_maxima
+from caresignal.stats.cusum._pvalue import batch_p_values, cusum_p_value, series_maxima, ville_bound
 from caresignal.stats.cusum._refine import refine_thresholds
 from caresignal.stats.cusum._simulate import (exact_max_distribution, simulate_max,
                                               simulate_run_lengths)
@@ -33,7 +34,7 @@ from caresignal.stats.cusum._weights import (ZSCORE_REFERENCE_K, bernoulli_weigh
                                              vlad_increments, zscore_weights, zscores)
 
 __all__ = [
-    "CALIBRATIONS", "DEFAULT_FALSE_ALARM", "DEFAULT_SCALING", "DIRECTIONS", "METHODS", "RESETS",
+    "CALIBRATIONS", "DEFAULT_FALSE_ALARM", "batch_p_values", "p_value_selection", "ville_bound", "DEFAULT_SCALING", "DIRECTIONS", "METHODS", "RESETS",
     "ZSCORE_REFERENCE_K", "CusumResult", "CusumThreshold", "LogisticRisk", "NotFittedError",
     "StepDistribution", "ThresholdCurve", "ThresholdResult", "arl_markov", "arl_threshold",
     "bernoulli_cusum", "bernoulli_steps", "bernoulli_weights", "bernoulli_z_steps", "chart_maximum",
