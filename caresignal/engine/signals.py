@@ -114,40 +114,64 @@ CUSUM_FDR = 0.05
 # A series with under one expected death in the monitored year is not tested: a single death crosses any
 # threshold with a 5% false-alarm probability there, so the chart says nothing about care [A].
 CUSUM_MIN_EXPECTED = 1.0
-# Where the cached false-alarm surface is not reliable, the p-value comes from the statistics core's exact
-# Markov chain on the series' own risks, and the threshold from the surface at q = CURVE_Q_MAX (a
-# higher, more conservative h). Measured 2026-11 against cusum_p_value: with fewer than ~20 expected
-# deaths and an effective risk q above ~0.25, the surface's tail beyond h underflows (p ~ 1e-8 to 1e-300
-# where the exact value is ~0.05-0.15); reported to the statistics core.
-CURVE_Q_MAX = 0.2
-CURVE_E_EXACT = 20.0
+# A series whose chart maximum (no reset) stays below h_curve / CUSUM_NEAR_FACTOR cannot signal with the
+# exact threshold either: the surface's threshold was measured at most 1.6% above the exact one (the
+# batched re-solve) over all 6,987 short monitored series of the national benchmark year, where it
+# can be far below it (up to 38%), and within 1.5% either way for longer series
+# (bench/cusum_thresholds.py). So only series at or above h_curve / 1.1 are re-solved on their own mix
+# (tests/engine/test_cusum_signals.py checks the bound against the re-solve).
+CUSUM_NEAR_FACTOR = 1.1
+# Processes for the re-solve and the exact p-values (the engine's other stages are done by then).
+CUSUM_JOBS = 2
 
 
 def run_cusums(series, *, odds_ratio: float = CUSUM_ODDS_RATIO, false_alarm: float = CUSUM_FALSE_ALARM,
-               fdr: float = CUSUM_FDR, min_expected: float = CUSUM_MIN_EXPECTED, curve=None) -> pd.DataFrame:
+               fdr: float = CUSUM_FDR, min_expected: float = CUSUM_MIN_EXPECTED, curve=None,
+               n_jobs: int = CUSUM_JOBS) -> pd.DataFrame:
     """Patient-level Bernoulli RA-CUSUM for every trust x diagnosis group series, with FDR control.
+
+    Thresholds and p-values have the statistics core's accuracy (2% of the exact threshold) wherever
+    the decision can depend on it, and come from the cached surface elsewhere:
+
+    1. ``h_curve``: the cached false-alarm surface at each series' expected deaths and effective risk.
+    2. Series whose chart maximum reaches ``h_curve / CUSUM_NEAR_FACTOR`` and that the surface serves
+       least well (short or under one expected death: ``surveillance_thresholds``' selection) get ``h``
+       re-solved on their own risks (batched Markov chain). Any other series cannot signal with the
+       exact ``h`` either (see ``CUSUM_NEAR_FACTOR``), so its chart is the same with either threshold.
+    3. The chart runs with halving at the final ``h``.
+    4. p-values ``P0(max S >= m)`` (Marshall et al. 2004): from the Markov chain on the series' own
+       risks (``p_method`` "exact", or "bound", the rigorous Ville bound ``n exp(-m)`` below 1e-10) for
+       series whose maximum reaches ``min(h_curve, h)`` and that the surface does not serve for
+       p-values (short, under one expected death or effective risk above 0.1:
+       ``p_value_selection``); from the surface otherwise ("curve"). A "curve" p-value is either
+       within the surface's measured accuracy (3%) or belongs to a chart that stayed below both
+       thresholds, whose exact and surface p-values both exceed ``false_alarm`` (>= ``fdr``), so BH
+       cannot flag it either way.
 
     Parameters
     ----------
     series : :class:`caresignal.engine.cusum_input.CusumSeries` (matured spells in discharge order).
     curve : a fitted ``caresignal.stats.cusum.ThresholdCurve`` (the cached false-alarm surface);
         fitted (or read from the cache) when not given.
+    n_jobs : int
+        Processes for the re-solve and exact p-values.
 
     Returns
     -------
     One row per series: spells, observed and expected deaths, threshold ``h`` (false-alarm probability
-    ``false_alarm`` over the series' own volume and risk mix), the chart's largest value (with halving),
-    the number of signals (S reached h) and the month of the first, the p-value P0(max S >= observed)
-    of the chart's maximum without reset, the BH-adjusted p-value over the monitored series and
-    ``flagged`` (a discovery at FDR ``fdr``). Series under ``min_expected`` deaths are charted but not
-    tested (``monitored`` False, no p-value).
+    ``false_alarm`` over the series' own volume and risk mix) and ``h_method`` ("curve" or "exact"),
+    the chart's largest value (with halving), the number of signals (S reached h) and the month of the
+    first, the p-value P0(max S >= observed) of the chart's maximum without reset and ``p_method``, the
+    BH-adjusted p-value over the monitored series and ``flagged`` (a discovery at FDR ``fdr``). Series
+    under ``min_expected`` deaths are charted but not tested (``monitored`` False, no p-value).
     """
-    from caresignal.stats.cusum import (ThresholdCurve, bernoulli_weights, cusum_batch, cusum_p_value,
-                                        mix_summaries, series_maxima)
+    from caresignal.stats.cusum import (ThresholdCurve, bernoulli_weights, cusum_batch, mix_summaries,
+                                        p_value_selection, refine_selection, series_maxima,
+                                        surveillance_thresholds)
     from caresignal.stats.fdr import benjamini_hochberg
 
-    cols = ["org_code", "group", "spells", "observed", "expected", "monitored", "threshold", "max_s",
-            "signals", "first_signal_month", "p_value", "q_value", "flagged", "p_method"]
+    cols = ["org_code", "group", "spells", "observed", "expected", "monitored", "threshold", "h_method",
+            "max_s", "signals", "first_signal_month", "p_value", "q_value", "flagged", "p_method"]
     if series.n_series == 0:
         return pd.DataFrame(columns=cols)
     curve = curve if curve is not None else ThresholdCurve(odds_ratio).fit()
@@ -155,9 +179,18 @@ def run_cusums(series, *, odds_ratio: float = CUSUM_ODDS_RATIO, false_alarm: flo
     died = series.died.astype(float)
     _, sum_p, q = mix_summaries(series.risk, lengths, odds_ratio)
     monitored = sum_p >= min_expected
-    h = np.full(series.n_series, np.inf)
-    h[monitored] = curve.thresholds(sum_p[monitored], np.minimum(q[monitored], CURVE_Q_MAX), false_alarm)
     weights = bernoulli_weights(died, series.risk, odds_ratio)
+    peak = series_maxima(weights, lengths)
+    h_curve = np.full(series.n_series, np.inf)
+    h_curve[monitored] = curve.thresholds(sum_p[monitored], q[monitored], false_alarm)
+    near = monitored & (peak >= h_curve / CUSUM_NEAR_FACTOR)
+    h = np.where(monitored, h_curve, np.inf)
+    if near.any():
+        h = np.where(monitored, surveillance_thresholds(series.risk, lengths, false_alarm=false_alarm,
+                                                        odds_ratio=odds_ratio, curve=curve,
+                                                        select=near, n_jobs=n_jobs), np.inf)
+    resolved = near & refine_selection(series.risk, lengths)
+    h_method = np.where(resolved, "exact", np.where(monitored, "curve", "none")).astype(object)
     values, signal = cusum_batch(weights, lengths, h, reset=CUSUM_RESET)
     max_s = np.maximum.reduceat(values, starts)
     n_signals = np.add.reduceat(signal.astype(np.int64), starts)
@@ -169,21 +202,26 @@ def run_cusums(series, *, odds_ratio: float = CUSUM_ODDS_RATIO, false_alarm: flo
         first[s_of[keep]] = rows[keep]
     p_values = np.full(series.n_series, np.nan)
     method = np.array(["none"] * series.n_series, dtype=object)
-    peak = series_maxima(weights, lengths)
-    p_values[monitored] = curve.p_values(peak[monitored], sum_p[monitored], q[monitored])
+    own = monitored & (peak >= np.minimum(h_curve, h)) & p_value_selection(lengths, sum_p, q)
+    p_values[monitored] = curve.p_values(peak, sum_p, q, risk=series.risk, lengths=lengths,
+                                         exact=own, n_jobs=n_jobs)[monitored]
     method[monitored] = "curve"
-    exact = np.flatnonzero(monitored & (q > CURVE_Q_MAX) & (sum_p < CURVE_E_EXACT))
-    for k in exact:
-        sl = slice(starts[k], starts[k] + lengths[k])
-        p_values[k] = cusum_p_value(died[sl], series.risk[sl], odds_ratio)
-        method[k] = "exact"
+    method[own] = np.where(_ville_reported(peak[own], lengths[own]), "bound", "exact")
     bh = benjamini_hochberg(p_values, fdr)
     first_month = pd.array(np.where(first >= 0, series.month_index[np.maximum(first, 0)], 0), dtype="Int64")
     first_month[(first < 0) | ~monitored] = pd.NA
     return pd.DataFrame({
         "org_code": series.org_code, "group": series.group, "spells": lengths,
         "observed": np.add.reduceat(died, starts), "expected": sum_p, "monitored": monitored,
-        "threshold": np.where(monitored, h, np.nan), "max_s": max_s,
+        "threshold": np.where(monitored, h, np.nan), "h_method": h_method, "max_s": max_s,
         "signals": np.where(monitored, n_signals, 0), "first_signal_month": first_month,
         "p_value": p_values, "q_value": bh.adjusted, "flagged": bh.rejected, "p_method": method,
     })
+
+
+def _ville_reported(peak, lengths) -> np.ndarray:
+    """Where the statistics core reports the Ville bound instead of running the chain."""
+    from caresignal.stats.cusum import ville_bound
+    from caresignal.stats.cusum._pvalue import P_NEGLIGIBLE
+
+    return (peak > 0) & (ville_bound(peak, lengths) < P_NEGLIGIBLE)

@@ -25,6 +25,7 @@ from caresignal.stats.cusum._markov import (DEFAULT_SCALING, StepDistribution, a
                                             poisson_steps, signal_probability)
 from caresignal.stats.cusum._path import RESETS, cusum_batch, cusum_path
 from caresignal.stats.cusum._pvalue import batch_p_values, cusum_p_value, series_maxima, ville_bound
+from caresignal.stats.cusum._refine import default_selection as refine_selection
 from caresignal.stats.cusum._refine import refine_thresholds
 from caresignal.stats.cusum._simulate import (exact_max_distribution, simulate_max,
                                               simulate_run_lengths)
@@ -41,7 +42,7 @@ __all__ = [
     "cusum_batch", "cusum_p_value", "cusum_path", "default_cache_dir", "effective_risk",
     "exact_max_distribution", "false_alarm_probability", "false_alarm_threshold", "imperial_cusum",
     "mix_summaries", "mix_summary", "paired_rounding", "poisson_cusum", "poisson_steps",
-    "poisson_weights", "refine_thresholds", "series_maxima", "signal_probability", "simulate_max", "simulate_run_lengths",
+    "poisson_weights", "refine_selection", "refine_thresholds", "series_maxima", "signal_probability", "simulate_max", "simulate_run_lengths",
     "surveillance_thresholds", "vlad_chart", "vlad_increments", "zscore_cusum", "zscore_weights",
     "zscores",
 ]

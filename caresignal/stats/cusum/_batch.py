@@ -106,9 +106,12 @@ def batch_false_alarm(kmin: int, pmf, thresholds, horizons, scaling: float) -> n
         full = sfft.irfft(sfft.rfft(v, L, axis=1) * spectrum, L, axis=1)
         np.maximum(full, 0.0, out=full)      # FFT round-off can leave -1e-19s
         edge_i = m0 + g
-        tail = np.cumsum(full[:, ::-1], axis=1)[:, ::-1]   # tail[r, i] = mass at index >= i
         edge = np.where(edge_i < L, full[rows, np.minimum(edge_i, L - 1)], 0.0)
-        past = np.where(edge_i + 1 < L, tail[rows, np.minimum(edge_i + 1, L - 1)], 0.0)
+        # Mass beyond each row's edge, summed over the band right of the lowest edge only (rows of a
+        # batch have similar thresholds, so the band is about one score range wide, not the grid).
+        c0 = min(int(edge_i.min()) + 1, L)
+        band = full[:, c0:]
+        past = np.where(np.arange(c0, L)[None, :] > edge_i[:, None], band, 0.0).sum(axis=1)
         lost = past + (1.0 - u) * edge
         new = np.empty_like(v)
         new[:, 0] = full[:, : m0 + 1].sum(axis=1)
