@@ -39,10 +39,14 @@ AGE_GROUP_LABELS = ("<1", "1-4") + tuple(f"{a}-{a + 4}" for a in range(5, 90, 5)
 # an open top band) on the classic scale: 0, 1, 2, 3, 4, 5, 6-7, 8+.
 CHARLSON_BREAKS = (1, 2, 3, 4, 5, 6, 8)
 CHARLSON_LABELS = ("0", "1", "2", "3", "4", "5", "6-7", "8+")
-# Birthweight groups (grams) for perinatal diagnosis groups; code 0 = missing or not perinatal.
-BIRTHWEIGHT_BREAKS = (1000, 1500, 2000, 2500, 3000, 4000)
-BIRTHWEIGHT_LABELS = ("missing", "<1000", "1000-1499", "1500-1999", "2000-2499", "2500-2999",
-                      "3000-3999", "4000+")
+# Birthweight groups (grams) for perinatal diagnosis groups; code 0 = missing or not perinatal. Steps of
+# 250 g below 2,500 g: neonatal mortality changes several-fold within the classic "<1000 g" band
+# (extremely low birthweight), and a band that wide left the model of "Short gestation, low birthweight"
+# 0.014 below the true risk's c-statistic on a synthetic England with 738 deaths. The bands are smoothed
+# into a curve (.smoothing), so finer bands cost little variance where deaths are few.
+BIRTHWEIGHT_BREAKS = (500, 750, 1000, 1250, 1500, 1750, 2000, 2250, 2500, 3000, 3500, 4000)
+BIRTHWEIGHT_LABELS = ("missing", "<500", "500-749", "750-999", "1000-1249", "1250-1499", "1500-1749",
+                      "1750-1999", "2000-2249", "2250-2499", "2500-2999", "3000-3499", "3500-3999", "4000+")
 # Breast surgery case-mix bands (National Mastectomy and Breast Reconstruction Audit, 2011, risk factors).
 BREAST_AGE_BREAKS = (40, 50, 60, 70, 80)
 BREAST_AGE_LABELS = ("<40", "40-49", "50-59", "60-69", "70-79", "80+")
@@ -58,12 +62,18 @@ class Factor:
 
     ``ordered`` matters for separation handling: a sparse level of an ordered factor is merged into a
     neighbour, one of a nominal factor into the most populous level (see :mod:`.logistic`).
+    ``smooth`` says whether the model's coefficients of the factor's levels are a smooth function of
+    the level (:mod:`.smoothing`): ``"chain"`` for an ordered scale (age, comorbidity, birthweight),
+    ``"cycle"`` for the months of the year (December is next to January), ``"none"`` otherwise.
+    Codes below ``chain_from`` stand outside the scale (birthweight "missing") and are not smoothed.
     """
 
     name: str
     labels: tuple[str, ...]
     ordered: bool
     expr: Callable[[ir.Table], ir.IntegerValue]
+    smooth: str = "none"
+    chain_from: int = 0
 
     @property
     def n_levels(self) -> int:
@@ -87,7 +97,7 @@ def _age_group(t: ir.Table) -> ir.IntegerValue:
     return ibis.ifelse(t.age == 0, 0, ibis.least((t.age // 5) + 1, 19)).cast("int64")
 
 
-AGE_GROUP = Factor("age_group", AGE_GROUP_LABELS, True, _age_group)
+AGE_GROUP = Factor("age_group", AGE_GROUP_LABELS, True, _age_group, smooth="chain")
 SEX = Factor("sex", ("M", "F"), False, lambda t: (t.sex == "F").cast("int64"))
 # Admission method, with elective day cases apart: SHMI models admission method; day cases die two
 # orders of magnitude less often than ordinary elective spells, so they get their own level (deviation
@@ -98,13 +108,13 @@ ADMISSION_METHOD = Factor(
     lambda t: ibis.ifelse(t.patient_classification == "day_case", len(ADMISSION_METHODS),
                           _codes(t.admission_method, ADMISSION_METHODS)).cast("int64"))
 ADMISSION_MONTH = Factor("admission_month", MONTH_LABELS, False,
-                         lambda t: (t.admission_date.month() - 1).cast("int64"))
+                         lambda t: (t.admission_date.month() - 1).cast("int64"), smooth="cycle")
 CHARLSON_GROUP = Factor("charlson_group", CHARLSON_LABELS, True,
-                        lambda t: _bands(t.charlson_score, CHARLSON_BREAKS))
+                        lambda t: _bands(t.charlson_score, CHARLSON_BREAKS), smooth="chain")
 BIRTHWEIGHT_GROUP = Factor(
     "birthweight_group", BIRTHWEIGHT_LABELS, True,
     lambda t: ibis.ifelse(t.birthweight_g.isnull(), 0, _bands(t.birthweight_g, BIRTHWEIGHT_BREAKS) + 1)
-    .cast("int64"))
+    .cast("int64"), smooth="chain", chain_from=1)
 PALLIATIVE = Factor("palliative_care", ("no", "yes"), False, lambda t: t.palliative_care.cast("int64"))
 DEPRIVATION_QUINTILE = Factor("deprivation_quintile", ("1", "2", "3", "4", "5"), True,
                               lambda t: ((t.deprivation_decile - 1) // 2).cast("int64"))

@@ -52,7 +52,7 @@ import pandas as pd
 from caresignal.domain.errors import OptionError
 from caresignal.engine.covariates import PatternSpec
 from caresignal.engine.diagnostics import c_statistic
-from caresignal.engine.models import fit_group
+from caresignal.engine.models import fit_group, one_blas_thread
 
 # Two folds: each model is fitted on half the patients, the least data that still gives every group's
 # model the same covariates (more folds cost one fit per fold per group).
@@ -77,6 +77,7 @@ def _sum_by_key(keys: np.ndarray, d: np.ndarray, n: np.ndarray):
                                                                                minlength=uniq.size)
 
 
+@one_blas_thread
 def cross_validated_c_statistic(aggregates: pd.DataFrame, spec: PatternSpec,
                                 groups: list[int] | None = None) -> pd.DataFrame:
     """Pooled out-of-fold c-statistic per group from a ``(pattern, fold, n, d)`` table.

@@ -42,6 +42,8 @@ import numpy as np
 from scipy import sparse
 from scipy.special import expit
 
+from caresignal.engine.design import OneHotDesign
+
 # A log odds ratio beyond this (odds ratio > 22,000) only happens when a fit is running off to infinity.
 SEPARATION_COEF = 10.0
 # Ridge penalty used when merging levels was not enough: prior SD 1 on each log odds ratio [A].
@@ -127,32 +129,26 @@ def _label(members: list[int], labels: tuple[str, ...], n: np.ndarray) -> str:
     return "+".join(shown)
 
 
-def design_matrix(codes: np.ndarray, maps: list[LevelMap]) -> sparse.csr_matrix:
-    """Intercept plus one dummy column per kept non-reference level of each factor, as a sparse matrix.
+def design_matrix(codes: np.ndarray, maps: list[LevelMap]) -> OneHotDesign:
+    """Intercept plus one dummy column per kept non-reference level of each factor.
 
-    Each row has at most one non-zero per factor, so ``X^T W X`` costs O(patterns x factors^2) instead
-    of O(patterns x columns^2) and the matrix never materialises densely.
+    Returned as a :class:`.design.OneHotDesign` (each row's column in each factor slot), so that
+    ``X^T W X`` costs O(patterns x factors^2) and the matrix never materialises; ``.toarray()`` gives
+    the dense matrix (for statsmodels), ``.tocsr()`` a sparse one.
     """
     n = codes.shape[0]
     k = 1 + sum(m.n_kept - 1 for m in maps)
-    rows_parts = [np.arange(n)]
-    cols_parts = [np.zeros(n, dtype=np.int64)]
+    slots = [np.zeros(n, dtype=np.int64)]
     col = 1
     for j, m in enumerate(maps):
         if m.n_kept <= 1:
             continue
-        level = m.mapping[codes[:, j]]
         colmap = np.full(m.n_kept, -1, dtype=np.int64)  # column of each kept level; -1 = reference
         others = [lv for lv in range(m.n_kept) if lv != m.reference]
         colmap[others] = np.arange(col, col + len(others))
-        c = colmap[level]
-        keep = np.flatnonzero(c >= 0)
-        rows_parts.append(keep)
-        cols_parts.append(c[keep])
+        slots.append(colmap[m.mapping[codes[:, j]]])
         col += len(others)
-    rows = np.concatenate(rows_parts)
-    cols = np.concatenate(cols_parts)
-    return sparse.csr_matrix((np.ones(rows.size), (rows, cols)), shape=(n, k))
+    return OneHotDesign(np.column_stack(slots), k)
 
 
 def column_names(maps: list[LevelMap]) -> list[str]:
@@ -187,13 +183,42 @@ class BinomialFit:
 
 
 def _xtwx(xt, x, w: np.ndarray) -> np.ndarray:
-    """``X^T diag(w) X`` as a dense (k, k) array from the sparse design."""
+    """``X^T diag(w) X`` as a dense (k, k) array (one-hot, sparse or dense design)."""
+    if isinstance(x, OneHotDesign):
+        return x.xtwx(w)
     out = xt @ x.multiply(w[:, None]).tocsc() if sparse.issparse(x) else (x * w[:, None]).T @ x
     return out.toarray() if sparse.issparse(out) else np.asarray(out)
 
 
+def _transpose(x):
+    """Something that multiplies a vector by ``X^T``."""
+    if isinstance(x, OneHotDesign):
+        return _RMatVec(x)
+    return x.T.tocsr() if sparse.issparse(x) else x.T
+
+
+class _RMatVec:
+    def __init__(self, x: OneHotDesign):
+        self.x = x
+
+    def __matmul__(self, v):
+        return self.x.rmatvec(v)
+
+
+def information(x, events: np.ndarray, trials: np.ndarray, beta: np.ndarray):
+    """Unpenalised log-likelihood, its gradient and the information :math:`X^T W X` at ``beta``."""
+    d = np.asarray(events, dtype=float)
+    n = np.asarray(trials, dtype=float)
+    eta = x @ beta
+    p = expit(eta)
+    softplus = np.maximum(eta, 0.0) + np.log1p(np.exp(-np.abs(eta)))
+    xt = _transpose(x)
+    return float(d @ eta - n @ softplus), xt @ (d - n * p), _xtwx(xt, x, n * p * (1 - p))
+
+
 def fit_binomial(x: np.ndarray, events: np.ndarray, trials: np.ndarray, *, penalty: float = 0.0,
-                 tol: float = TOLERANCE, max_iter: int = MAX_ITER) -> BinomialFit:
+                 penalty_matrix: np.ndarray | None = None, tol: float = TOLERANCE, max_iter: int = MAX_ITER,
+                 start: np.ndarray | None = None) -> BinomialFit:
     """Maximum (penalised) likelihood logistic fit on binomial counts by Newton-Raphson.
 
     Parameters
@@ -201,32 +226,39 @@ def fit_binomial(x: np.ndarray, events: np.ndarray, trials: np.ndarray, *, penal
     x : (patterns, k) design matrix (sparse or dense), first column the intercept.
     events, trials : events ``d_i`` and trials ``n_i`` per pattern.
     penalty : ridge :math:`\\lambda` on every coefficient but the intercept.
+    penalty_matrix : a further quadratic penalty :math:`\\tfrac12 \\beta^T P \\beta` (``k`` square),
+        e.g. the smoothing penalty of :func:`.smoothing.penalty_matrix`.
+    start : starting coefficients (a neighbouring fit's, to save iterations); default: the crude rate.
     """
     d = np.asarray(events, dtype=float)
     n = np.asarray(trials, dtype=float)
     k = x.shape[1]
     lam = np.full(k, float(penalty))
     lam[0] = 0.0
+    pen = np.diag(lam) if penalty_matrix is None else np.diag(lam) + penalty_matrix
     rate = min(max(d.sum() / n.sum(), 1e-8), 1 - 1e-8)
-    beta = np.zeros(k)
-    beta[0] = np.log(rate / (1 - rate))
+    if start is None:
+        beta = np.zeros(k)
+        beta[0] = np.log(rate / (1 - rate))
+    else:
+        beta = np.asarray(start, dtype=float).copy()
 
     def loglik(eta: np.ndarray, b: np.ndarray) -> float:
         # log(1 + e^eta) computed stably as max(eta, 0) + log1p(e^-|eta|)
         softplus = np.maximum(eta, 0.0) + np.log1p(np.exp(-np.abs(eta)))
-        return float(d @ eta - n @ softplus - 0.5 * (lam * b * b).sum())
+        return float(d @ eta - n @ softplus - 0.5 * b @ pen @ b)
 
     eta = x @ beta
     ll = loglik(eta, beta)
     converged = False
     it = 0
     hess = np.eye(k)
-    xt = x.T.tocsr() if sparse.issparse(x) else x.T
+    xt = _transpose(x)
     for it in range(1, max_iter + 1):
         p = expit(eta)
         w = n * p * (1 - p)
-        grad = xt @ (d - n * p) - lam * beta
-        hess = _xtwx(xt, x, w) + np.diag(lam)
+        grad = xt @ (d - n * p) - pen @ beta
+        hess = _xtwx(xt, x, w) + pen
         try:
             step = np.linalg.solve(hess, grad)
         except np.linalg.LinAlgError:

@@ -66,7 +66,7 @@ def test_birthweight_only_enters_perinatal_groups(con, tmp_path):
             spell(2, 2, D(2023, 1, 1), D(2023, 1, 2), primary_diagnosis_group=1, birthweight_g=900)]
     t = cohort.shmi_cohort(table(con, tmp_path, rows), perinatal_groups=[6])
     out = by_spell(t.mutate(bw=BIRTHWEIGHT_GROUP.expr(t), age_group=AGE_GROUP.expr(t)))
-    assert out["bw"].tolist() == [1, 0]  # <1000 g for the perinatal group; "missing" elsewhere
+    assert out["bw"].tolist() == [3, 0]  # 750-999 g for the perinatal group; "missing" elsewhere
     assert out["age_group"].tolist() == [0, 15]  # <1 and 70-74
 
 

@@ -77,11 +77,11 @@ FROM (
             ) + (
               0 + CAST("t5"."charlson_score" >= 1 AS BIGINT) + CAST("t5"."charlson_score" >= 2 AS BIGINT) + CAST("t5"."charlson_score" >= 3 AS BIGINT) + CAST("t5"."charlson_score" >= 4 AS BIGINT) + CAST("t5"."charlson_score" >= 5 AS BIGINT) + CAST("t5"."charlson_score" >= 6 AS BIGINT) + CAST("t5"."charlson_score" >= 8 AS BIGINT)
             )
-          ) * 8
+          ) * 14
         ) + CASE
           WHEN "t5"."birthweight_g" IS NULL
           THEN 0
-          ELSE 0 + CAST("t5"."birthweight_g" >= 1000 AS BIGINT) + CAST("t5"."birthweight_g" >= 1500 AS BIGINT) + CAST("t5"."birthweight_g" >= 2000 AS BIGINT) + CAST("t5"."birthweight_g" >= 2500 AS BIGINT) + CAST("t5"."birthweight_g" >= 3000 AS BIGINT) + CAST("t5"."birthweight_g" >= 4000 AS BIGINT) + 1
+          ELSE 0 + CAST("t5"."birthweight_g" >= 500 AS BIGINT) + CAST("t5"."birthweight_g" >= 750 AS BIGINT) + CAST("t5"."birthweight_g" >= 1000 AS BIGINT) + CAST("t5"."birthweight_g" >= 1250 AS BIGINT) + CAST("t5"."birthweight_g" >= 1500 AS BIGINT) + CAST("t5"."birthweight_g" >= 1750 AS BIGINT) + CAST("t5"."birthweight_g" >= 2000 AS BIGINT) + CAST("t5"."birthweight_g" >= 2250 AS BIGINT) + CAST("t5"."birthweight_g" >= 2500 AS BIGINT) + CAST("t5"."birthweight_g" >= 3000 AS BIGINT) + CAST("t5"."birthweight_g" >= 3500 AS BIGINT) + CAST("t5"."birthweight_g" >= 4000 AS BIGINT) + 1
         END
       ) * 3
     ) + LEAST(CAST(FLOOR((
