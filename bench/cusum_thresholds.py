@@ -9,7 +9,11 @@ with its own volume and risk mix), then
 2. warm: loads the cached surface and computes the thresholds again;
 3. exact: the per-series search on each series' own patient mix (Markov chain, paired rounding,
    scaling 600) for a random sample of series, in this same process, to measure the largest relative
-   error of the cached thresholds (must be within 2%) and the speed ratio.
+   error of the cached thresholds (must be within 2%) and the speed ratio;
+4. p-values: for the same sample, ``ThresholdCurve.p_values`` at the exact threshold (where the true
+   p-value is the false-alarm probability, 0.05) and at 1.5 times it (against the chain on the
+   series' own mix, scaling 600), from the surface alone and as the engine gets them (the series the
+   surface does not serve computed on their own mix).
 
 Run: ``.venv/bin/python bench/cusum_thresholds.py [--series 20000] [--check 200] [--seed 1]``.
 Exit status 1 if the error budget or the 60-second target is missed.
@@ -27,12 +31,15 @@ from concurrent.futures import ProcessPoolExecutor
 import numpy as np
 
 from caresignal.stats.cusum import (DEFAULT_FALSE_ALARM, ThresholdCurve, bernoulli_steps,
-                                    false_alarm_threshold, surveillance_thresholds)
+                                    false_alarm_threshold, mix_summaries, signal_probability,
+                                    surveillance_thresholds)
 from caresignal.stats.cusum._refine import default_selection
 
 TIME_TARGET_S = 60.0
 ERROR_TARGET = 0.02
 N_GROUPS = 140
+#: p-values are also checked at this multiple of the exact threshold (the tail BH decides on).
+P_TAIL_FACTOR = 1.5
 #: Volumes below this are reported apart (the (E, q) summary alone is least accurate there).
 SMALL_SERIES = 150
 
@@ -59,8 +66,27 @@ def curve_thresholds(curve, volume, risk, workers, refine=True):
 def exact_one(args):
     risks, horizon = args
     t0 = time.perf_counter()
-    h = false_alarm_threshold(bernoulli_steps(risks, 2.0), DEFAULT_FALSE_ALARM, int(horizon))
-    return h, time.perf_counter() - t0
+    steps = bernoulli_steps(risks, 2.0)
+    h = false_alarm_threshold(steps, DEFAULT_FALSE_ALARM, int(horizon))
+    seconds = time.perf_counter() - t0
+    return h, seconds, float(signal_probability(steps, P_TAIL_FACTOR * h, int(horizon)))
+
+
+def report_p_values(curve, volume, risk, starts, pick, h_exact, p_tail, workers):
+    """Largest relative error of the p-values at h_exact (truth 0.05) and at P_TAIL_FACTOR h_exact."""
+    mix = np.concatenate([risk[starts[i]: starts[i] + volume[i]] for i in pick])
+    n, sp, q = mix_summaries(mix, volume[pick], 2.0)
+    for label, m, truth in (("at h", h_exact, np.full(pick.size, DEFAULT_FALSE_ALARM)),
+                            (f"at {P_TAIL_FACTOR:g} h", P_TAIL_FACTOR * h_exact, p_tail)):
+        surface = curve.p_values(m, sp, q)
+        t0 = time.perf_counter()
+        own = curve.p_values(m, sp, q, risk=mix, lengths=n, n_jobs=workers)
+        sec = time.perf_counter() - t0
+        ok = truth > 1e-300
+        e_s, e_o = np.abs(surface[ok] / truth[ok] - 1.0), np.abs(own[ok] / truth[ok] - 1.0)
+        print(f"p-values {label} (true median {np.median(truth):.2g}): surface alone largest relative error "
+              f"{e_s.max():.1%}; with own-mix series largest {e_o.max():.1%}, mean {e_o.mean():.2%} "
+              f"({sec:.1f} s for {pick.size} series)")
 
 
 def cpu_seconds() -> float:
@@ -108,8 +134,9 @@ def main(argv=None) -> int:
     with ProcessPoolExecutor(max_workers=args.workers) as pool:
         exact = list(pool.map(exact_one, jobs))
     wall = time.perf_counter() - t0
-    h_exact = np.array([h for h, _ in exact])
-    per_series = np.array([s for _, s in exact])
+    h_exact = np.array([h for h, _, _ in exact])
+    per_series = np.array([s for _, s, _ in exact])
+    p_tail = np.array([p for _, _, p in exact])
     rel = h_cold[pick] / h_exact - 1.0
     rel_surface = h_surface[pick] / h_exact - 1.0
     print(f"surface alone (no re-solve): largest |error| {np.abs(rel_surface).max():.3%}, "
@@ -128,6 +155,7 @@ def main(argv=None) -> int:
             err = np.abs(rel[mask])
             print(f"  {label}: {mask.sum()}, largest |error| {err.max():.3%}, "
                   f"95th percentile {np.quantile(err, 0.95):.3%}, share over 2% {np.mean(err > ERROR_TARGET):.1%}")
+    report_p_values(warm_curve, volume, risk, starts, pick, h_exact, p_tail, args.workers)
     projected = per_series.mean() * args.series / args.workers
     print(f"baseline projected for {args.series:,} series on {args.workers} workers: {projected:,.0f} s; "
           f"ratio baseline/cold {projected / cold:,.0f}x, baseline/warm {projected / warm:,.0f}x")

@@ -15,7 +15,10 @@ re-solves them on their own mix (:mod:`._refine`).
 The surface ``log P0(max_{t <= n} S_t >= h)`` is computed once per odds ratio on a grid of ``q``,
 ``h`` and ``E`` (Markov chain, paired rounding; see :mod:`._markov`) and saved as a small ``.npz`` under
 the cache directory. Thresholds (``h`` where the surface crosses ``log alpha``) and p-values (the
-surface at the observed maximum) are then interpolations, vectorised over series.
+surface at the observed maximum) are then interpolations, vectorised over series. p-values far in the
+tail of short or high-risk series are not served by the surface (it can be wrong by hundreds of orders
+of magnitude there): ``ThresholdCurve.p_values`` computes those on each series' own mix when given the
+risks (:func:`p_value_selection`).
 
 Below ``q = Q_FLOOR`` the chart is in its small-risk limit (a compound Poisson process in ``E``) and the
 ``Q_FLOOR`` row is used; the threshold changes by under 0.5% between q = 0.002 and 0.01 (measured).

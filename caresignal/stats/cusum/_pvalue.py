@@ -15,7 +15,7 @@ reliable); :func:`ville_bound` bounds the extreme tail for any mix.
 References
 ----------
 Marshall C, Best N, Bottle A, Aylin P (2004). Statistical issues in the prospective monitoring of health
-outcomes across multiple units. JRSS A 167(3):541-559. doi:10.1111/j.1467-985X.2004.00263.x
+outcomes across multiple units. JRSS A 167(3):541-559. doi:10.1111/j.1467-985X.2004.apm10.x
 Ville J (1939). Etude critique de la notion de collectif. Gauthier-Villars, Paris (the maximal
 inequality for non-negative martingales).
 """
