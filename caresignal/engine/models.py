@@ -224,7 +224,7 @@ class ModelSet:
         rows = []
         for g, m in sorted(self.models.items()):
             rows.append({"group": g, "n": m.n, "events": m.events, "patterns": m.n_patterns,
-                         "parameters": len(m.coef), "handling": m.handling,
+                         "parameters": len(m.coef), "effective_df": m.edf, "handling": m.handling,
                          "merged_levels": "; ".join(m.merges), "converged": m.converged,
                          "iterations": m.iterations, "c_statistic": m.c_statistic})
         return pd.DataFrame(rows)

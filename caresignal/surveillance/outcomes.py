@@ -123,7 +123,9 @@ def _diagnostics(name: str, family, period: str) -> tuple[list[dict], list[pd.Da
     for g, m in sorted(family.models.models.items()):
         rows.append({"model": name, "group": g, "period": period, "fit_first": format_month(family.fit_window[0]),
                      "fit_last": format_month(family.fit_window[1]), "n": m.n, "events": m.events,
-                     "patterns": m.n_patterns, "parameters": len(m.coef), "handling": m.handling,
+                     "patterns": m.n_patterns, "parameters": len(m.coef), "effective_df": m.edf,
+                     "smoothing": "; ".join(f"{k} {v:.3g}" for k, v in (m.smoothing or {}).items()),
+                     "handling": m.handling,
                      "merged_levels": "; ".join(m.merges), "penalty": m.penalty, "converged": m.converged,
                      "c_statistic": m.c_statistic, "hosmer_lemeshow": hosmer_lemeshow(m.calibration)})
         cal = m.calibration.copy()
