@@ -161,6 +161,23 @@ def test_false_positive_rates_among_unplanted_trusts(final, england, capsys):
     assert crossed <= 0.05 + 0.02
 
 
+def test_unplanted_trusts_banded_higher_are_those_with_worse_hidden_quality(final, england, capsys):
+    """Trusts with no planted scenario still differ in hidden quality (the generator's log-odds effect on
+    mortality, SD ~0.09): a trust banded higher among them should be one whose care is truly worse, not
+    chance. Measured: the three banded higher are the three worst of 50 (+0.14 to +0.17 log odds)."""
+    from caresignal.synth.world import build_world
+
+    quality = build_world(SEED, trusts=TRUSTS, months=MONTHS, start=START, scale=SCALE).orgs.set_index(
+        "org_code")["quality"]
+    shmi = final.shmi.set_index("org_code").loc[_unplanted(final, england)]
+    higher = shmi.index[shmi["band"] == "higher"]
+    z = (quality - quality.mean()) / quality.std()
+    with capsys.disabled():
+        print(f"\nunplanted trusts banded higher: hidden quality z {z[higher].round(2).tolist()} "
+              f"(rank of 50, 1 = worst: {quality.rank(ascending=False)[higher].astype(int).tolist()})")
+    assert (z[higher] > 1.0).all()
+
+
 def _true_and_model_c(inputs, final):
     from caresignal.engine import cohort, crossfit, expected
     from caresignal.engine.run import run_engine
