@@ -11,9 +11,9 @@ from caresignal.stats import cusum as cs
 from caresignal.stats.cusum._pvalue import P_NEGLIGIBLE
 
 #: Batched chain (scaling 100) vs the single-series chain at scaling 600: relative tolerance on p.
-#: Measured on the national benchmark's crossing series: scaling 100 vs 150 within 0.94%, 150 vs 600
-#: within 0.8%.
-EXACT_RTOL = 0.03
+#: Measured by bench/cusum_thresholds.py on series with at least one expected event: largest 3.7%
+#: (P_SCALING's comment).
+EXACT_RTOL = 0.04
 #: The surface alone for long low-risk series: the default surface was measured within 3% there
 #: (docs/cusum.md, "p-values"); the test's surface is coarser (8 q rows and 16 E columns against 14
 #: and 90), measured 6% off here, so 10%.
