@@ -142,7 +142,7 @@ def run_cusums(series, *, odds_ratio: float = CUSUM_ODDS_RATIO, false_alarm: flo
     4. p-values ``P0(max S >= m)`` (Marshall et al. 2004): from the Markov chain on the series' own
        risks (``p_method`` "exact", or "bound", the rigorous Ville bound ``n exp(-m)`` below 1e-10) for
        series whose maximum reaches ``min(h_curve, h)`` and that the surface does not serve for
-       p-values (short, under one expected death or effective risk above 0.1:
+       p-values (short, under 10 expected deaths or effective risk above 0.1:
        ``p_value_selection``); from the surface otherwise ("curve"). A "curve" p-value is either
        within the surface's measured accuracy (3%) or belongs to a chart that stayed below both
        thresholds, whose exact and surface p-values both exceed ``false_alarm`` (>= ``fdr``), so BH

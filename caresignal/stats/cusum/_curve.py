@@ -38,7 +38,7 @@ from caresignal.domain.errors import OptionError
 from caresignal.stats.cusum import _markov
 from caresignal.stats.cusum._estimators import check_is_fitted
 from caresignal.stats.cusum._pvalue import batch_p_values, ville_bound
-from caresignal.stats.cusum._refine import (REFINE_MAX_EXPECTED, REFINE_MAX_ROWS, default_selection,
+from caresignal.stats.cusum._refine import (REFINE_MAX_ROWS, default_selection,
                                             refine_thresholds)
 from caresignal.stats.cusum._weights import check_ratio
 
@@ -63,10 +63,14 @@ DEFAULT_FALSE_ALARM = 0.05
 #: The surface's slope of log P in h is read between alpha and this multiple of it.
 SLOPE_RATIO = 1.25
 #: p-values from the surface alone are trusted up to this effective risk (for series of at least
-#: ``REFINE_MAX_ROWS`` patients and ``REFINE_MAX_EXPECTED`` expected events): on 250 random long series
+#: ``REFINE_MAX_ROWS`` patients and ``P_CURVE_MIN_EXPECTED`` expected events): on 250 random long series
 #: against the chain on their own mix (p above 1e-8), within 3% up to q 0.1, up to 32% off up to q 0.2
 #: and 130% up to q 0.6, and far smaller than the truth in the extreme tail (docs/cusum.md, "p-values").
 P_CURVE_Q_MAX = 0.1
+#: ... and from this many expected events: below it a low-risk series' P(max S >= m) bends at each
+#: multiple of one death's jump, which the surface's h grid smooths over. bench/cusum_thresholds.py's
+#: long low-risk series: up to 7.6% off at 1.5 h with 1-10 expected events, 2.1% from 10.
+P_CURVE_MIN_EXPECTED = 10.0
 
 
 def default_cache_dir() -> Path:
@@ -281,7 +285,7 @@ class ThresholdCurve:
             rigorous :func:`caresignal.stats.cusum.ville_bound`.
         exact : bool array (series,), optional
             Series to compute on their own mix; default :func:`p_value_selection` (short series, under
-            one expected event, or effective risk above ``P_CURVE_Q_MAX``).
+            ``P_CURVE_MIN_EXPECTED`` expected events, or effective risk above ``P_CURVE_Q_MAX``).
         n_jobs : int
             Processes for the exact series.
 
@@ -289,8 +293,8 @@ class ThresholdCurve:
         -----
         From the surface alone (no ``risk``) the p-value is reliable only inside the region of
         :func:`p_value_selection`'s complement: measured against the chain on each series' own mix
-        (scaling 600), within 3% (log ratio 0.028) for series of 400 or more patients with effective
-        risk up to 0.1 and p above 1e-8. Outside it the surface can be wrong by hundreds of orders
+        (scaling 600), within 3% (log ratio 0.028) for series of 400 or more patients with 10 or more
+        expected events, effective risk up to 0.1 and p above 1e-8. Outside it the surface can be wrong by hundreds of orders
         of magnitude: for short series of high risk the constant-risk chart cannot climb as high as a
         mixed series in the same number of patients, and where the surface's next ``q`` row is
         already at its ``P_FLOOR`` the interpolation in ``q`` underflows (p ~ 1e-177 for a series whose
@@ -318,9 +322,9 @@ class ThresholdCurve:
 
 def p_value_selection(lengths, expected, q) -> np.ndarray:
     """Series whose p-value the surface does not serve: under ``REFINE_MAX_ROWS`` patients, under
-    ``REFINE_MAX_EXPECTED`` expected events, or effective risk above ``P_CURVE_Q_MAX``."""
+    ``P_CURVE_MIN_EXPECTED`` expected events, or effective risk above ``P_CURVE_Q_MAX``."""
     lengths = np.asarray(lengths)
-    return ((lengths < REFINE_MAX_ROWS) | (np.asarray(expected, dtype=float) < REFINE_MAX_EXPECTED)
+    return ((lengths < REFINE_MAX_ROWS) | (np.asarray(expected, dtype=float) < P_CURVE_MIN_EXPECTED)
             | (np.asarray(q, dtype=float) > P_CURVE_Q_MAX))
 
 
