@@ -114,13 +114,16 @@ def _smoothed_fit(x, d: np.ndarray, n: np.ndarray, units: dict[str, np.ndarray],
 
     # The pilot only anchors the approximation, so a loose tolerance will do.
     fit = fit_binomial(x, d, n, penalty=ridge, penalty_matrix=total(lams), tol=smoothing.PILOT_TOLERANCE)
+    if fit.separated and ridge == 0:
+        return fit, {}, float("nan")  # running off to infinity already: the caller refits with a ridge
     for round_ in range(smoothing.SELECTION_ROUNDS):
         loglik, grad, hess = information(x, d, n, fit.coef)
         new, start = smoothing.select_strengths(hess, grad, fit.coef, loglik, mats, fixed, lams)
         if new is None or (round_ > 0 and np.all(np.abs(np.log(new / lams)) <= np.log(2.0))):
             break  # confirmed around the refit (or no usable information): keep the fit we have
         lams = new
-        fit = fit_binomial(x, d, n, penalty=ridge, penalty_matrix=total(lams), start=start)
+        fit = fit_binomial(x, d, n, penalty=ridge, penalty_matrix=total(lams), start=start,
+                           tol=smoothing.SMOOTHED_TOLERANCE)
     hess = information(x, d, n, fit.coef)[2]
     return fit, dict(zip(names, lams.tolist())), smoothing.effective_df(hess, fixed + total(lams))
 
