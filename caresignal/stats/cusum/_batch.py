@@ -27,7 +27,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import fft as sfft
 
-from caresignal.stats.cusum._markov import SETTLE_TOLERANCE, SETTLE_WINDOW
+from caresignal.stats.cusum._markov import SETTLE_TOLERANCE, SETTLE_WINDOW, fold_convolved
 
 #: Settling is checked every this many steps (checking at every step costs more than it saves).
 SETTLE_EVERY = 8
@@ -102,23 +102,9 @@ def batch_false_alarm(kmin: int, pmf, thresholds, horizons, scaling: float) -> n
     t = 0
     while live.size:
         t += 1
-        rows = np.arange(live.size)
         full = sfft.irfft(sfft.rfft(v, L, axis=1) * spectrum, L, axis=1)
         np.maximum(full, 0.0, out=full)      # FFT round-off can leave -1e-19s
-        edge_i = m0 + g
-        edge = np.where(edge_i < L, full[rows, np.minimum(edge_i, L - 1)], 0.0)
-        # Mass beyond each row's edge, summed over the band right of the lowest edge only (rows of a
-        # batch have similar thresholds, so the band is about one score range wide, not the grid).
-        c0 = min(int(edge_i.min()) + 1, L)
-        band = full[:, c0:]
-        past = np.where(np.arange(c0, L)[None, :] > edge_i[:, None], band, 0.0).sum(axis=1)
-        lost = past + (1.0 - u) * edge
-        new = np.empty_like(v)
-        new[:, 0] = full[:, : m0 + 1].sum(axis=1)
-        new[:, 1:] = full[:, m0 + 1: m0 + G]
-        new[np.arange(G)[None, :] >= g[:, None]] = 0.0
-        new[rows, g - 1] += u * edge
-        v = new
+        v, lost = fold_convolved(full, g, u, m0, G)
         with np.errstate(divide="ignore", invalid="ignore"):
             hz = np.where(surv > 0, lost / surv, 0.0)
         crossed += lost

@@ -225,6 +225,30 @@ def signal_probability(steps: StepDistribution, thresholds, horizon, scaling: fl
     return out
 
 
+def fold_convolved(full: np.ndarray, g: np.ndarray, u: np.ndarray, m0: int, grid: int):
+    """One step of the rounded chain after the convolution (rows: chains): ``(state, crossed)``.
+
+    ``full[r, m0 + i]`` is the mass at state ``i`` after adding one score to row ``r``'s state vector.
+    Mass at or below 0 reflects to state 0; row ``r``'s threshold lies a fraction ``u[r]`` past its
+    last state ``g[r] - 1`` (paired rounding, :func:`_grid`), so that share of the mass reaching state
+    ``g[r]`` stays in ``g[r] - 1`` and the rest crosses, with everything beyond. The crossing mass is
+    summed directly (not as 1 - survival), so tiny probabilities keep their relative precision; the
+    sum runs over the band right of the lowest edge only (a batch's thresholds are alike).
+    """
+    rows = np.arange(full.shape[0])
+    width = full.shape[1]
+    edge_i = m0 + g
+    edge = np.where(edge_i < width, full[rows, np.minimum(edge_i, width - 1)], 0.0)
+    c0 = min(int(edge_i.min()) + 1, width)
+    past = np.where(np.arange(c0, width)[None, :] > edge_i[:, None], full[:, c0:], 0.0).sum(axis=1)
+    state = np.empty((full.shape[0], grid))
+    state[:, 0] = full[:, : m0 + 1].sum(axis=1)
+    state[:, 1:] = full[:, m0 + 1: m0 + grid]
+    state[np.arange(grid)[None, :] >= g[:, None]] = 0.0
+    state[rows, g - 1] += u * edge
+    return state, past + (1.0 - u) * edge
+
+
 def _propagate(rounded, hs, ns, scaling, start):
     """``P(RL <= n)`` for each threshold (rows) and horizon (columns); see :func:`signal_probability`.
 
@@ -276,19 +300,12 @@ def _propagate(rounded, hs, ns, scaling, start):
             beyond = g[:, None] + 1 + np.arange(kmax + 1)[None, :]
             lost = ext[rows[:, None], beyond].sum(axis=1) + (1.0 - u) * edge
             new = ext[:, :G]
+            new[rows, g - 1] += u * edge
+            new[np.arange(G)[None, :] >= g[:, None]] = 0.0
         else:
             full = sfft.irfft(sfft.rfft(v, L, axis=1) * P, L, axis=1)
             np.maximum(full, 0.0, out=full)      # FFT round-off can leave -1e-19s
-            tail = np.cumsum(full[:, ::-1], axis=1)[:, ::-1]   # tail[r, i] = mass at index >= i
-            edge_i = m0 + g
-            edge = np.where(edge_i < L, full[rows, np.minimum(edge_i, L - 1)], 0.0)
-            past = np.where(edge_i + 1 < L, tail[rows, np.minimum(edge_i + 1, L - 1)], 0.0)
-            lost = past + (1.0 - u) * edge
-            new = np.empty_like(v)
-            new[:, 0] = full[:, : m0 + 1].sum(axis=1)
-            new[:, 1:] = full[:, m0 + 1: m0 + G]
-        new[rows, g - 1] += u * edge
-        new[np.arange(G)[None, :] >= g[:, None]] = 0.0
+            new, lost = fold_convolved(full, g, u, m0, G)
         v = new
         t += 1
         with np.errstate(divide="ignore", invalid="ignore"):
