@@ -24,6 +24,7 @@ from scipy.optimize import brentq
 from caresignal.domain.errors import OptionError
 from caresignal.stats.cusum import _markov, _simulate
 from caresignal.stats.cusum._markov import DEFAULT_SCALING, StepDistribution
+from caresignal.stats._base import check_choice
 
 CALIBRATIONS = ("markov", "simulation", "exact")
 #: Thresholds are searched up to this value (an ARL or false-alarm target beyond it is unreachable).
@@ -81,8 +82,8 @@ def false_alarm_probability(steps: StepDistribution, threshold: float, horizon: 
         vals, tail = _simulate.exact_max_distribution(steps, int(horizon))
         i = np.searchsorted(vals, threshold - _simulate.EXACT_MERGE, side="left")
         return float(tail[i]) if i < vals.size else 0.0
-    raise OptionError(f"calibration must be one of {', '.join(map(repr, CALIBRATIONS))}; "
-                      f"got {calibration!r}")
+    check_choice("calibration", calibration, CALIBRATIONS)
+    raise AssertionError(f"calibration {calibration!r} is listed in CALIBRATIONS but not handled")
 
 
 def false_alarm_threshold(steps: StepDistribution, false_alarm: float, horizon: int,
@@ -110,9 +111,7 @@ def false_alarm_threshold(steps: StepDistribution, false_alarm: float, horizon: 
         vals, tail = _simulate.exact_max_distribution(steps, horizon)
         ok = np.flatnonzero((tail <= false_alarm) & (vals > 0))
         return float(vals[ok[0]]) if ok.size else float("inf")
-    if calibration != "markov":
-        raise OptionError(f"calibration must be one of {', '.join(map(repr, CALIBRATIONS))}; "
-                          f"got {calibration!r}")
+    check_choice("calibration", calibration, CALIBRATIONS)
     rounded = _markov.paired_rounding(steps, scaling)
     log_a = math.log(false_alarm)
 

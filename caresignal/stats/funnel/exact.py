@@ -34,17 +34,16 @@ from scipy import stats
 
 from caresignal.domain.errors import OptionError
 from caresignal.stats.funnel._common import tail_probability
+from caresignal.stats._base import check_choice
 
 EXACT_VARIANTS = ("interpolated", "gamma")
 
 
 def _distribution(kind: str, precision: np.ndarray, target: float):
-    if kind == "poisson":
+    if check_choice("kind", kind, ("poisson", "binomial")) == "poisson":
         return stats.poisson(target * precision)
-    if kind == "binomial":
-        # n must be a whole number for the binomial; a fractional n is rounded to the nearest unit.
-        return stats.binom(np.rint(precision), target)
-    raise OptionError(f"kind must be one of 'poisson', 'binomial'; got {kind!r}")
+    # n must be a whole number for the binomial; a fractional n is rounded to the nearest unit.
+    return stats.binom(np.rint(precision), target)
 
 
 def interpolated_quantile(kind: str, p: float, precision, target: float) -> np.ndarray:
@@ -114,9 +113,7 @@ def funnel_limits_exact(precision, target: float, level: float, *, kind: str = "
             lower = np.where(mu > 0, stats.gamma.ppf(p, np.maximum(mu, 1e-300)), 0.0)
         upper = stats.gamma.isf(p, mu + 1.0)
         return lower / precision, upper / precision
-    if variant != "interpolated":
-        raise OptionError(f"exact variant must be one of {', '.join(map(repr, EXACT_VARIANTS))}; "
-                          f"got {variant!r}")
+    check_choice("exact variant", variant, EXACT_VARIANTS)
     lower = interpolated_quantile(kind, p, precision, target) / precision
     upper = interpolated_quantile(kind, 1.0 - p, precision, target) / precision
     return lower, upper

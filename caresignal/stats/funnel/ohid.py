@@ -15,6 +15,7 @@ import numpy as np
 
 from caresignal.domain.errors import OptionError
 from caresignal.stats.funnel._common import BAND_HIGHER, BAND_LOWER
+from caresignal.stats._base import check_choice
 
 OHID_LABELS = ("High (0.001)", "High (0.025)", "Not significant", "Low (0.025)", "Low (0.001)")
 # PHEindicatormethods rounds the axis ends to 95% below the smallest and 105% above the largest
@@ -86,9 +87,7 @@ def ohid_axis_grid(denominators, statistic: str, *, years: float = 1.0,
     would reach the end in the remaining steps, rounded to a whole number (R's ``round``, half to
     even), and is at least one more than the previous.
     """
-    if statistic not in ("proportion", "ratio", "rate"):
-        raise OptionError("statistic must be one of 'proportion', 'ratio', 'rate'; "
-                          f"got {statistic!r}")
+    check_choice("statistic", statistic, ("proportion", "ratio", "rate"))
     d = np.asarray(denominators, dtype=float)
     d = d[~np.isnan(d)]  # OHID leaves out units whose denominator could not be derived
     d_min, d_max = float(d.min()), float(d.max())

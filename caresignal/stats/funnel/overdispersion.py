@@ -42,6 +42,7 @@ import numpy as np
 from scipy import stats
 
 from caresignal.domain.errors import OptionError
+from caresignal.stats._base import check_choice
 
 SCALES = ("log", "sqrt", "arcsine")
 
@@ -74,7 +75,8 @@ def to_scale(scale: str, observed, precision, target: float) -> Scaled:
         if scale == "arcsine":
             return Scaled(np.arcsin(np.sqrt(value)), float(np.arcsin(np.sqrt(target))),
                           1.0 / (2.0 * np.sqrt(rho)))
-    raise OptionError(f"scale must be one of {', '.join(map(repr, SCALES))}; got {scale!r}")
+    check_choice("scale", scale, SCALES)
+    raise AssertionError(f"scale {scale!r} is listed in SCALES but has no transformation")
 
 
 def from_scale(scale: str, y: np.ndarray) -> np.ndarray:
@@ -86,7 +88,8 @@ def from_scale(scale: str, y: np.ndarray) -> np.ndarray:
         return np.maximum(y, 0.0) ** 2
     if scale == "arcsine":
         return np.sin(np.clip(y, 0.0, np.pi / 2)) ** 2
-    raise OptionError(f"scale must be one of {', '.join(map(repr, SCALES))}; got {scale!r}")
+    check_choice("scale", scale, SCALES)
+    raise AssertionError(f"scale {scale!r} is listed in SCALES but has no inverse")
 
 
 def truncation_mask(z, trim: float = DEFAULT_TRIM) -> np.ndarray:
