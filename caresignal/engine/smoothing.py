@@ -26,14 +26,14 @@ the likelihood outweighs a fixed penalty and the estimate converges to it.
 The penalised log-likelihood is :math:`\\ell(\\beta) - \\tfrac12 \\beta^T P \\beta` with
 :math:`P = \\sum_f \\lambda_f S_f^T D_f^T D_f S_f`, where :math:`S_f` maps the model's columns to the
 levels of factor :math:`f` (the reference level's effect is 0) and :math:`D_f` is its difference
-matrix (:func:`penalty_matrix`).
+matrix (:func:`penalty_matrices`; the strengths from :func:`select_strengths`).
 
 References
 ----------
 Eilers PHC, Marx BD (1996). Flexible smoothing with B-splines and penalties. Statistical Science
 11(2):89-121. doi:10.1214/ss/1038425655
 Gertheiss J, Tutz G (2009). Penalized regression with ordinal predictors. International Statistical
-Review 77(3):345-365. doi:10.1111/j.1751-5823.2009.00088.x
+Review 77(3):345-365.
 Wood SN (2017). Generalized Additive Models: an introduction with R, 2nd ed., sections 5.3.3 (P-splines)
 and 5.3.4 (cyclic smoothers). CRC Press.
 """
