@@ -205,15 +205,20 @@ class _RMatVec:
         return self.x.rmatvec(v)
 
 
+def _binomial_loglik(eta: np.ndarray, d: np.ndarray, n: np.ndarray) -> float:
+    """:math:`\\sum_i d_i\\eta_i - n_i\\log(1 + e^{\\eta_i})`, with log(1 + e^eta) computed stably as
+    max(eta, 0) + log1p(e^-|eta|)."""
+    return float(d @ eta - n @ (np.maximum(eta, 0.0) + np.log1p(np.exp(-np.abs(eta)))))
+
+
 def information(x, events: np.ndarray, trials: np.ndarray, beta: np.ndarray):
     """Unpenalised log-likelihood, its gradient and the information :math:`X^T W X` at ``beta``."""
     d = np.asarray(events, dtype=float)
     n = np.asarray(trials, dtype=float)
     eta = x @ beta
     p = expit(eta)
-    softplus = np.maximum(eta, 0.0) + np.log1p(np.exp(-np.abs(eta)))
     xt = _transpose(x)
-    return float(d @ eta - n @ softplus), xt @ (d - n * p), _xtwx(xt, x, n * p * (1 - p))
+    return _binomial_loglik(eta, d, n), xt @ (d - n * p), _xtwx(xt, x, n * p * (1 - p))
 
 
 def fit_binomial(x: np.ndarray, events: np.ndarray, trials: np.ndarray, *, penalty: float = 0.0,
@@ -227,7 +232,7 @@ def fit_binomial(x: np.ndarray, events: np.ndarray, trials: np.ndarray, *, penal
     events, trials : events ``d_i`` and trials ``n_i`` per pattern.
     penalty : ridge :math:`\\lambda` on every coefficient but the intercept.
     penalty_matrix : a further quadratic penalty :math:`\\tfrac12 \\beta^T P \\beta` (``k`` square),
-        e.g. the smoothing penalty of :func:`.smoothing.penalty_matrix`.
+        e.g. the smoothing penalties of :func:`.smoothing.penalty_matrices`.
     start : starting coefficients (a neighbouring fit's, to save iterations); default: the crude rate.
     """
     d = np.asarray(events, dtype=float)
@@ -244,9 +249,7 @@ def fit_binomial(x: np.ndarray, events: np.ndarray, trials: np.ndarray, *, penal
         beta = np.asarray(start, dtype=float).copy()
 
     def loglik(eta: np.ndarray, b: np.ndarray) -> float:
-        # log(1 + e^eta) computed stably as max(eta, 0) + log1p(e^-|eta|)
-        softplus = np.maximum(eta, 0.0) + np.log1p(np.exp(-np.abs(eta)))
-        return float(d @ eta - n @ softplus - 0.5 * b @ pen @ b)
+        return _binomial_loglik(eta, d, n) - 0.5 * float(b @ pen @ b)
 
     eta = x @ beta
     ll = loglik(eta, beta)

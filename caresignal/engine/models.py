@@ -18,12 +18,11 @@ import pandas as pd
 from scipy.special import expit
 from threadpoolctl import threadpool_limits
 
+from caresignal.engine import smoothing
 from caresignal.engine.covariates import PatternSpec
 from caresignal.engine.diagnostics import c_statistic, calibration_by_decile
 from caresignal.engine.logistic import (RIDGE_LAMBDA, BinomialFit, LevelMap, column_names, design_matrix,
                                         fit_binomial, information, merge_sparse_levels)
-
-from caresignal.engine import smoothing
 
 YEAR_FACTOR = "year_index"
 # Fitting many models in one loop holds memory in temporaries unless collected now and then.
@@ -105,7 +104,7 @@ def _smoothed_fit(x, d: np.ndarray, n: np.ndarray, units: dict[str, np.ndarray],
     fixed = np.diag(np.r_[0.0, np.full(k - 1, ridge)])
     if not units:
         fit = fit_binomial(x, d, n, penalty=ridge)
-        return fit, {}, smoothing.effective_df(information(x, d, n, fit.coef)[2], fixed)
+        return fit, {}, smoothing.effective_df(fit.cov, fixed)
     names, mats = list(units), list(units.values())
     lams = np.full(len(mats), smoothing.PILOT_LAMBDA)
 
@@ -124,8 +123,7 @@ def _smoothed_fit(x, d: np.ndarray, n: np.ndarray, units: dict[str, np.ndarray],
         lams = new
         fit = fit_binomial(x, d, n, penalty=ridge, penalty_matrix=total(lams), start=start,
                            tol=smoothing.SMOOTHED_TOLERANCE)
-    hess = information(x, d, n, fit.coef)[2]
-    return fit, dict(zip(names, lams.tolist())), smoothing.effective_df(hess, fixed + total(lams))
+    return fit, dict(zip(names, lams.tolist())), smoothing.effective_df(fit.cov, fixed + total(lams))
 
 
 def fit_group(group: int, codes: np.ndarray, d: np.ndarray, n: np.ndarray, spec: PatternSpec, *,

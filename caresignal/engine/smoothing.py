@@ -189,6 +189,8 @@ def select_strengths(hess: np.ndarray, grad: np.ndarray, beta: np.ndarray, logli
     return lams, coef
 
 
-def effective_df(hess: np.ndarray, penalty: np.ndarray) -> float:
-    """Effective degrees of freedom :math:`\\mathrm{tr}\\{(H + P)^{-1} H\\}` (Wood 2017, section 6.1.2)."""
-    return float(np.trace(np.linalg.lstsq(hess + penalty, hess, rcond=None)[0]))
+def effective_df(cov: np.ndarray, penalty: np.ndarray) -> float:
+    """Effective degrees of freedom :math:`\\mathrm{tr}\\{(H + P)^{-1} H\\} = k - \\mathrm{tr}\\{(H + P)^{-1} P\\}`
+    (Wood 2017, section 6.1.2), from a fit's ``cov`` :math:`= (H + P)^{-1}` (no second pass over the
+    patterns)."""
+    return float(cov.shape[0] - np.trace(cov @ penalty))
