@@ -168,6 +168,7 @@ def run_cusums(series, *, odds_ratio: float = CUSUM_ODDS_RATIO, false_alarm: flo
     from caresignal.stats.cusum import (ThresholdCurve, bernoulli_weights, cusum_batch, mix_summaries,
                                         p_value_selection, refine_selection, series_maxima,
                                         surveillance_thresholds)
+    from caresignal.stats.cusum._pvalue import ville_reported
     from caresignal.stats.fdr import benjamini_hochberg
 
     cols = ["org_code", "group", "spells", "observed", "expected", "monitored", "threshold", "h_method",
@@ -206,7 +207,7 @@ def run_cusums(series, *, odds_ratio: float = CUSUM_ODDS_RATIO, false_alarm: flo
     p_values[monitored] = curve.p_values(peak, sum_p, q, risk=series.risk, lengths=lengths,
                                          exact=own, n_jobs=n_jobs)[monitored]
     method[monitored] = "curve"
-    method[own] = np.where(_ville_reported(peak[own], lengths[own]), "bound", "exact")
+    method[own] = np.where(ville_reported(peak[own], lengths[own]), "bound", "exact")
     bh = benjamini_hochberg(p_values, fdr)
     first_month = pd.array(np.where(first >= 0, series.month_index[np.maximum(first, 0)], 0), dtype="Int64")
     first_month[(first < 0) | ~monitored] = pd.NA
@@ -217,11 +218,3 @@ def run_cusums(series, *, odds_ratio: float = CUSUM_ODDS_RATIO, false_alarm: flo
         "signals": np.where(monitored, n_signals, 0), "first_signal_month": first_month,
         "p_value": p_values, "q_value": bh.adjusted, "flagged": bh.rejected, "p_method": method,
     })
-
-
-def _ville_reported(peak, lengths) -> np.ndarray:
-    """Where the statistics core reports the Ville bound instead of running the chain."""
-    from caresignal.stats.cusum import ville_bound
-    from caresignal.stats.cusum._pvalue import P_NEGLIGIBLE
-
-    return (peak > 0) & (ville_bound(peak, lengths) < P_NEGLIGIBLE)

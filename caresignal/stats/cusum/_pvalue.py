@@ -68,6 +68,13 @@ P_SCALING = 100
 P_NEGLIGIBLE = 1e-10
 
 
+def ville_reported(observed_max, rows) -> np.ndarray:
+    """Where the p-value is reported as the :func:`ville_bound` instead of running the chain: a
+    positive maximum whose bound is below ``P_NEGLIGIBLE`` (no FDR decision can depend on it)."""
+    m = np.asarray(observed_max, dtype=float)
+    return (m > 0) & (ville_bound(m, rows) < P_NEGLIGIBLE)
+
+
 def ville_bound(observed_max, rows) -> np.ndarray:
     """An upper bound on ``P0(max_{t <= n} S_t >= m)`` for any patient mix: ``min(1, n exp(-m))``.
 
@@ -114,9 +121,10 @@ def batch_p_values(observed_max, risk, lengths, *, odds_ratio: float = 2.0, sele
     chosen = np.ones(lengths.size, dtype=bool) if select is None else np.asarray(select, dtype=bool).copy()
     bound = ville_bound(m, lengths)
     out[chosen & (m <= 0)] = 1.0
-    tiny = chosen & (m > 0) & (bound < P_NEGLIGIBLE)
+    bounded = ville_reported(m, lengths)
+    tiny = chosen & bounded
     out[tiny] = bound[tiny]
-    run = np.flatnonzero(chosen & (m > 0) & (bound >= P_NEGLIGIBLE) & (lengths > 0))
+    run = np.flatnonzero(chosen & (m > 0) & ~bounded & (lengths > 0))
     if not run.size:
         return out
     # Similar horizons and similar grid sizes share a batch (each batch runs to its longest horizon on
